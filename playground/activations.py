@@ -1,0 +1,138 @@
+"""Activation functions, each beside its derivative.
+
+Every record works in place on a (samples, units) buffer, because for the small networks of the
+playground the cost is the number of NumPy calls, not the arithmetic. The derivative is written in
+terms of the activation's *output* ``a = f(z)``, which is what the backward pass keeps; every
+hidden activation here allows that (tanh' = 1 - a^2, sigmoid' = a (1 - a), relu' = [a > 0] ...).
+
+Left out: activations whose derivative needs z itself (GELU, swish); the playground does not need
+them, and keeping only ``a`` halves the buffers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Callable
+
+import numpy as np
+
+LEAKY_SLOPE = 0.01
+
+
+@dataclass(frozen=True)
+class Activation:
+    """One activation function and its derivative.
+
+    Attributes
+    ----------
+    name, label : str
+        Table key and human label.
+    forward : callable(z) -> z
+        Overwrites ``z`` with ``f(z)`` and returns it.
+    derivative : callable(a, out) -> out
+        Writes ``f'(z)`` into ``out``, computed from the output ``a = f(z)``.
+    formula : str
+        The definition, for help texts and teaching pages.
+    """
+
+    name: str
+    label: str
+    forward: Callable[[np.ndarray], np.ndarray]
+    derivative: Callable[[np.ndarray, np.ndarray], np.ndarray]
+    formula: str
+
+    def backward(self, delta: np.ndarray, a: np.ndarray, scratch: np.ndarray) -> None:
+        """Chain rule through the activation: ``delta *= f'(z)``, in place."""
+        if self.name == "linear":
+            return
+        delta *= self.derivative(a, scratch)
+
+
+def _tanh(z):
+    return np.tanh(z, out=z)
+
+
+def _tanh_d(a, out):
+    np.multiply(a, a, out=out)
+    return np.subtract(1.0, out, out=out)
+
+
+def _sigmoid(z):
+    # 1 / (1 + e^-z) == (1 + tanh(z / 2)) / 2: the second form never overflows.
+    z *= 0.5
+    np.tanh(z, out=z)
+    z += 1.0
+    z *= 0.5
+    return z
+
+
+def _sigmoid_d(a, out):
+    np.subtract(1.0, a, out=out)
+    return np.multiply(out, a, out=out)
+
+
+def _relu(z):
+    return np.maximum(z, 0.0, out=z)
+
+
+def _relu_d(a, out):
+    # a >= 0 after relu, so sign(a) is exactly the 0/1 step.
+    return np.sign(a, out=out)
+
+
+def _leaky(z):
+    return np.maximum(z, LEAKY_SLOPE * z, out=z)
+
+
+def _leaky_d(a, out):
+    out[...] = np.where(a > 0, 1.0, LEAKY_SLOPE)
+    return out
+
+
+def _elu(z):
+    # exp of the negative part only, so large positive z cannot overflow.
+    neg = np.expm1(np.minimum(z, 0.0))
+    np.copyto(z, neg, where=z <= 0)
+    return z
+
+
+def _elu_d(a, out):
+    # For z <= 0, elu(z) = e^z - 1, so elu'(z) = e^z = a + 1.
+    out[...] = np.where(a > 0, 1.0, a + 1.0)
+    return out
+
+
+def _linear(z):
+    return z
+
+
+def _linear_d(a, out):
+    out.fill(1.0)
+    return out
+
+
+def _softmax(z):
+    # Subtracting the row maximum leaves softmax unchanged and keeps exp() finite.
+    z -= z.max(axis=1, keepdims=True)
+    np.exp(z, out=z)
+    z /= z.sum(axis=1, keepdims=True)
+    return z
+
+
+ACTIVATIONS = MappingProxyType({
+    "tanh": Activation("tanh", "Tanh", _tanh, _tanh_d, "tanh(z)"),
+    "relu": Activation("relu", "ReLU", _relu, _relu_d, "max(0, z)"),
+    "leaky_relu": Activation("leaky_relu", "Leaky ReLU", _leaky, _leaky_d, "max(0.01 z, z)"),
+    "elu": Activation("elu", "ELU", _elu, _elu_d, "z if z > 0 else e^z - 1"),
+    "sigmoid": Activation("sigmoid", "Sigmoid", _sigmoid, _sigmoid_d, "1 / (1 + e^-z)"),
+    "linear": Activation("linear", "Linear", _linear, _linear_d, "z"),
+})
+"""Hidden-layer activations, keyed by the name a config or a widget uses."""
+
+OUTPUT_ACTIVATIONS = MappingProxyType({
+    "sigmoid": ACTIVATIONS["sigmoid"],
+    "softmax": Activation("softmax", "Softmax", _softmax, _linear_d, "e^z_k / sum_j e^z_j"),
+    "linear": ACTIVATIONS["linear"],
+})
+"""Output activations; which one a network gets follows from its task and loss (see losses)."""

@@ -1,0 +1,195 @@
+"""Loss functions and weight penalties, each value beside its gradient.
+
+A loss compares the network's output ``p`` (samples, outputs) with the target ``y`` of the same
+shape (a 0/1 column for binary tasks, one-hot rows for multi-class, real values for regression)
+and averages over the samples, so the gradient of a mini-batch does not grow with its size.
+
+Which output activation a network gets follows from its task: sigmoid for binary, softmax for
+multi-class, identity for regression; ``TASK_LOSSES`` lists the losses each task allows.
+Cross-entropy after its matching output activation has the famously simple gradient with respect
+to the pre-activation, ``(p - y) / n``; ``output_delta`` uses it, which is both faster and stable
+where ``p`` saturates at 0 or 1.
+
+Left out: losses the playground does not train with (hinge appears only in the loss explorer).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Callable
+
+import numpy as np
+
+
+def _clip(p):
+    # log(0) is -inf; the smallest step of the dtype keeps every loss finite at p = 0 and 1.
+    eps = np.finfo(p.dtype).eps if np.issubdtype(p.dtype, np.floating) else 1e-12
+    return np.clip(p, eps, 1.0 - eps)
+
+
+@dataclass(frozen=True)
+class Loss:
+    """A loss: its mean value over a batch and its gradient with respect to the output.
+
+    Attributes
+    ----------
+    name, label : str
+        Table key and human label.
+    value : callable(p, y) -> float
+    gradient : callable(p, y) -> ndarray
+        dL/dp, same shape as ``p``, already divided by the batch size.
+    formula : str
+        The per-sample definition, for help texts and the teaching pages.
+    """
+
+    name: str
+    label: str
+    value: Callable[[np.ndarray, np.ndarray], float]
+    gradient: Callable[[np.ndarray, np.ndarray], np.ndarray]
+    formula: str
+
+
+def _mse(p, y):
+    return float(np.mean((p - y) ** 2))
+
+
+def _mse_grad(p, y):
+    return (2.0 / p.size) * (p - y)
+
+
+def _mae(p, y):
+    return float(np.mean(np.abs(p - y)))
+
+
+def _mae_grad(p, y):
+    return np.sign(p - y) / p.size
+
+
+def _bce(p, y):
+    q = _clip(p)
+    return float(-np.mean(y * np.log(q) + (1 - y) * np.log1p(-q)))
+
+
+def _bce_grad(p, y):
+    q = _clip(p)
+    return (q - y) / (q * (1 - q)) / p.shape[0]
+
+
+def _ce(p, y):
+    return float(-np.sum(y * np.log(_clip(p))) / p.shape[0])
+
+
+def _ce_grad(p, y):
+    return -y / _clip(p) / p.shape[0]
+
+
+LOSSES = MappingProxyType({
+    "bce": Loss("bce", "Binary cross-entropy", _bce, _bce_grad,
+                "-[y log p + (1 - y) log(1 - p)]"),
+    "cross_entropy": Loss("cross_entropy", "Categorical cross-entropy", _ce, _ce_grad,
+                          "-sum_k y_k log p_k"),
+    "mse": Loss("mse", "Mean squared error", _mse, _mse_grad, "(p - y)^2"),
+    "mae": Loss("mae", "Mean absolute error", _mae, _mae_grad, "|p - y|"),
+})
+"""Training losses, keyed by the name a config or a widget uses."""
+
+TASK_LOSSES = MappingProxyType({
+    "binary": ("bce", "mse"),
+    "multiclass": ("cross_entropy", "mse"),
+    "regression": ("mse", "mae"),
+})
+"""The losses each task allows; the first is the default."""
+
+TASK_OUTPUT = MappingProxyType({"binary": "sigmoid", "multiclass": "softmax", "regression": "linear"})
+"""The output activation each task gets: probabilities for classifiers, a real value otherwise."""
+
+# Output activation + loss pairs whose gradient w.r.t. the pre-activation is (p - y) / n.
+_CANONICAL = frozenset({("sigmoid", "bce"), ("softmax", "cross_entropy")})
+
+
+def output_activation(task: str, loss: str) -> str:
+    """Name of the output activation for a task and loss; ValueError if they do not go together."""
+    if task not in TASK_LOSSES:
+        raise ValueError(f"task must be one of {', '.join(TASK_LOSSES)} (got {task!r})")
+    if loss not in TASK_LOSSES[task]:
+        raise ValueError(f"loss for a {task} task must be one of "
+                         f"{', '.join(TASK_LOSSES[task])} (got {loss!r})")
+    return TASK_OUTPUT[task]
+
+
+def output_delta(output: str, loss: Loss, p: np.ndarray, y: np.ndarray, out: np.ndarray) -> None:
+    """Write dL/dz of the output layer into ``out`` (z: pre-activation, p: output).
+
+    For the canonical pairs this is (p - y) / n; otherwise the loss gradient dL/dp is pushed back
+    through the output activation by the chain rule.
+    """
+    if (output, loss.name) in _CANONICAL:
+        np.subtract(p, y, out=out)
+        out *= 1.0 / p.shape[0]
+        return
+    g = loss.gradient(p, y)
+    if output == "sigmoid":
+        np.multiply(g, p * (1 - p), out=out)
+    elif output == "softmax":
+        # Softmax Jacobian-vector product: dz_k = p_k (g_k - sum_j g_j p_j).
+        np.multiply(p, g - np.sum(g * p, axis=1, keepdims=True), out=out)
+    else:
+        out[...] = g
+
+
+@dataclass(frozen=True)
+class Penalty:
+    """A weight penalty added to the loss, ``rate * value(w)``, with its gradient ``rate * grad(w)``.
+
+    Penalties apply to the weights only, not to the biases (as in most textbooks and the classic
+    playground), and are not divided by the batch size.
+    """
+
+    name: str
+    label: str
+    value: Callable[[np.ndarray], float]
+    add_gradient: Callable[[np.ndarray, np.ndarray, float], None]
+    formula: str
+
+
+def _no_value(w):
+    return 0.0
+
+
+def _no_grad(w, g, rate):
+    return None
+
+
+def _l1_value(w):
+    return float(np.abs(w).sum())
+
+
+def _l1_grad(w, g, rate):
+    g += rate * np.sign(w)
+
+
+def _l2_value(w):
+    return 0.5 * float(np.dot(w, w))
+
+
+def _l2_grad(w, g, rate):
+    g += rate * w
+
+
+PENALTIES = MappingProxyType({
+    "none": Penalty("none", "None", _no_value, _no_grad, "0"),
+    "l1": Penalty("l1", "L1", _l1_value, _l1_grad, "rate * sum |w|"),
+    "l2": Penalty("l2", "L2", _l2_value, _l2_grad, "rate * sum w^2 / 2"),
+})
+"""Weight penalties (regularisation), keyed by name."""
+
+
+def hinge(p: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Per-sample hinge loss of a probability read as a score 2p - 1 against a 0/1 label.
+
+    Only for the loss explorer: it shows a loss that stops caring once a sample is on the right
+    side with a margin, beside cross-entropy which never quite stops.
+    """
+    score, sign = 2 * p - 1, 2 * y - 1
+    return np.maximum(0.0, 1.0 - sign * score)

@@ -1,0 +1,146 @@
+"""Optimizers: rules that move each parameter a little against its gradient.
+
+Each optimizer owns only its own state (velocities, running averages, a step count) and updates a
+list of parameter arrays in place with ``step(params, grads)``; it never sees the network. The
+trainer passes the network's single flat parameter vector, so one step is a handful of NumPy
+calls whatever the depth. Settings such as ``lr`` or ``momentum`` are plain attributes and may be
+changed between steps without losing the state.
+
+Update rules (g: gradient, t: step count starting at 1):
+- SGD:       w -= lr g
+- Momentum:  v = mu v - lr g;          w += v
+- Nesterov:  v = mu v - lr g;          w += mu v - lr g     (Sutskever et al. 2013 form)
+- RMSprop:   s = rho s + (1 - rho) g^2; w -= lr g / (sqrt(s) + eps)
+- Adam:      m = b1 m + (1 - b1) g;     v = b2 v + (1 - b2) g^2
+             w -= lr m_hat / (sqrt(v_hat) + eps), m_hat = m / (1 - b1^t), v_hat = v / (1 - b2^t)
+
+Left out: learning-rate schedules (the playground lets the learner change lr by hand), AdamW.
+"""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+
+import numpy as np
+
+
+class SGD:
+    """Stochastic gradient descent, optionally with (Nesterov) momentum."""
+
+    def __init__(self, lr=0.01, momentum=0.0, nesterov=False):
+        self.lr, self.momentum, self.nesterov = lr, momentum, nesterov
+        self._velocity = None
+
+    def step(self, params, grads) -> None:
+        """Update ``params`` in place from ``grads`` (lists of same-shaped arrays)."""
+        if not self.momentum:
+            for w, g in zip(params, grads):
+                w -= self.lr * g
+            return
+        if self._velocity is None:
+            self._velocity = [np.zeros_like(w) for w in params]
+        for w, g, v in zip(params, grads, self._velocity):
+            v *= self.momentum
+            v -= self.lr * g
+            if self.nesterov:
+                w += self.momentum * v - self.lr * g
+            else:
+                w += v
+
+
+class RMSprop:
+    """Divides each step by a running root-mean-square of that parameter's recent gradients."""
+
+    def __init__(self, lr=0.001, rho=0.9, eps=1e-7):
+        self.lr, self.rho, self.eps = lr, rho, eps
+        self._square = None
+
+    def step(self, params, grads) -> None:
+        """Update ``params`` in place from ``grads``."""
+        if self._square is None:
+            self._square = [np.zeros_like(w) for w in params]
+        for w, g, s in zip(params, grads, self._square):
+            s *= self.rho
+            s += (1 - self.rho) * (g * g)
+            w -= self.lr * g / (np.sqrt(s) + self.eps)
+
+
+class Adam:
+    """Momentum and RMSprop together, with bias correction of both running averages."""
+
+    def __init__(self, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-7):
+        self.lr, self.beta1, self.beta2, self.eps = lr, beta1, beta2, eps
+        self.t = 0
+        self._m = self._v = None
+
+    def step(self, params, grads) -> None:
+        """Update ``params`` in place from ``grads``."""
+        if self._m is None:
+            self._m = [np.zeros_like(w) for w in params]
+            self._v = [np.zeros_like(w) for w in params]
+        self.t += 1
+        # Bias corrections: the averages start at 0, so early on they underestimate g and g^2.
+        c1 = 1 - self.beta1 ** self.t
+        c2 = 1 - self.beta2 ** self.t
+        for w, g, m, v in zip(params, grads, self._m, self._v):
+            m *= self.beta1
+            m += (1 - self.beta1) * g
+            v *= self.beta2
+            v += (1 - self.beta2) * (g * g)
+            denom = np.sqrt(v)
+            denom *= 1 / np.sqrt(c2)
+            denom += self.eps
+            w -= (self.lr / c1) * m / denom
+
+
+def _sgd(s):
+    return SGD(s["lr"])
+
+
+def _momentum(s):
+    return SGD(s["lr"], s["momentum"])
+
+
+def _nesterov(s):
+    return SGD(s["lr"], s["momentum"], nesterov=True)
+
+
+def _rmsprop(s):
+    return RMSprop(s["lr"], s["rho"])
+
+
+def _adam(s):
+    return Adam(s["lr"], s["beta1"], s["beta2"])
+
+
+OPTIMIZERS = MappingProxyType({
+    "sgd": _sgd,
+    "momentum": _momentum,
+    "nesterov": _nesterov,
+    "rmsprop": _rmsprop,
+    "adam": _adam,
+})
+"""Optimizer factories: name -> callable(settings) -> optimizer.
+
+``settings`` is a mapping with the keys lr, momentum, rho, beta1, beta2 (each factory reads the
+ones it uses).
+"""
+
+OPTIMIZER_LABELS = MappingProxyType({
+    "sgd": "SGD", "momentum": "SGD + momentum", "nesterov": "Nesterov momentum",
+    "rmsprop": "RMSprop", "adam": "Adam",
+})
+
+OPTIMIZER_SETTINGS = MappingProxyType({
+    "sgd": (), "momentum": ("momentum",), "nesterov": ("momentum",),
+    "rmsprop": ("rho",), "adam": ("beta1", "beta2"),
+})
+"""Which settings beyond lr each optimizer reads: the pages show only those controls."""
+
+
+def apply_settings(optimizer, settings) -> None:
+    """Change an optimizer's lr and its own settings in place, keeping its state."""
+    optimizer.lr = settings["lr"]
+    for name in ("momentum", "rho", "beta1", "beta2"):
+        if hasattr(optimizer, name):
+            setattr(optimizer, name, settings[name])
