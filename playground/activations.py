@@ -28,8 +28,8 @@ class Activation:
     ----------
     name, label : str
         Table key and human label.
-    forward : callable(z) -> z
-        Overwrites ``z`` with ``f(z)`` and returns it.
+    forward : callable(z, out) -> out
+        Writes ``f(z)`` into ``out`` (which may be ``z`` itself) and returns it.
     derivative : callable(a, out) -> out
         Writes ``f'(z)`` into ``out``, computed from the output ``a = f(z)``.
     formula : str
@@ -38,19 +38,23 @@ class Activation:
 
     name: str
     label: str
-    forward: Callable[[np.ndarray], np.ndarray]
+    forward: Callable[[np.ndarray, np.ndarray], np.ndarray]
     derivative: Callable[[np.ndarray, np.ndarray], np.ndarray]
     formula: str
 
+    def __call__(self, z: np.ndarray) -> np.ndarray:
+        """f(z) as a new array."""
+        z = np.asarray(z, dtype=float)
+        return self.forward(z, np.empty_like(z))
+
     def backward(self, delta: np.ndarray, a: np.ndarray, scratch: np.ndarray) -> None:
         """Chain rule through the activation: ``delta *= f'(z)``, in place."""
-        if self.name == "linear":
-            return
-        delta *= self.derivative(a, scratch)
+        if self.name != "linear":
+            delta *= self.derivative(a, scratch)
 
 
-def _tanh(z):
-    return np.tanh(z, out=z)
+def _tanh(z, out):
+    return np.tanh(z, out=out)
 
 
 def _tanh_d(a, out):
@@ -58,13 +62,13 @@ def _tanh_d(a, out):
     return np.subtract(1.0, out, out=out)
 
 
-def _sigmoid(z):
+def _sigmoid(z, out):
     # 1 / (1 + e^-z) == (1 + tanh(z / 2)) / 2: the second form never overflows.
-    z *= 0.5
-    np.tanh(z, out=z)
-    z += 1.0
-    z *= 0.5
-    return z
+    np.multiply(z, 0.5, out=out)
+    np.tanh(out, out=out)
+    out += 1.0
+    out *= 0.5
+    return out
 
 
 def _sigmoid_d(a, out):
@@ -72,8 +76,8 @@ def _sigmoid_d(a, out):
     return np.multiply(out, a, out=out)
 
 
-def _relu(z):
-    return np.maximum(z, 0.0, out=z)
+def _relu(z, out):
+    return np.maximum(z, 0.0, out=out)
 
 
 def _relu_d(a, out):
@@ -81,8 +85,8 @@ def _relu_d(a, out):
     return np.sign(a, out=out)
 
 
-def _leaky(z):
-    return np.maximum(z, LEAKY_SLOPE * z, out=z)
+def _leaky(z, out):
+    return np.maximum(z, LEAKY_SLOPE * z, out=out)
 
 
 def _leaky_d(a, out):
@@ -90,11 +94,11 @@ def _leaky_d(a, out):
     return out
 
 
-def _elu(z):
+def _elu(z, out):
     # exp of the negative part only, so large positive z cannot overflow.
     neg = np.expm1(np.minimum(z, 0.0))
-    np.copyto(z, neg, where=z <= 0)
-    return z
+    np.copyto(out, np.where(z > 0, z, neg))
+    return out
 
 
 def _elu_d(a, out):
@@ -103,8 +107,10 @@ def _elu_d(a, out):
     return out
 
 
-def _linear(z):
-    return z
+def _linear(z, out):
+    if out is not z:
+        np.copyto(out, z)
+    return out
 
 
 def _linear_d(a, out):
@@ -112,12 +118,12 @@ def _linear_d(a, out):
     return out
 
 
-def _softmax(z):
+def _softmax(z, out):
     # Subtracting the row maximum leaves softmax unchanged and keeps exp() finite.
-    z -= z.max(axis=1, keepdims=True)
-    np.exp(z, out=z)
-    z /= z.sum(axis=1, keepdims=True)
-    return z
+    np.subtract(z, z.max(axis=1, keepdims=True), out=out)
+    np.exp(out, out=out)
+    out /= out.sum(axis=1, keepdims=True)
+    return out
 
 
 ACTIVATIONS = MappingProxyType({

@@ -84,7 +84,7 @@ _FIELDS = (
           "How the gap between prediction and label is measured ('auto': the task's usual one)."),
     Field("optimizer", "str", "sgd", tuple(OPTIMIZERS),
           "The rule that turns gradients into weight changes."),
-    Field("lr", "float", 0.03, (1e-5, 10.0),
+    Field("lr", "float", 0.1, (1e-5, 10.0),
           "Learning rate: how far each step moves the weights; too big diverges, too small crawls."),
     Field("momentum", "float", 0.9, (0.0, 0.999),
           "Fraction of the previous step kept: steps build up speed along a steady slope."),
@@ -117,7 +117,7 @@ RESET_FIELDS = frozenset(f.name for f in _FIELDS if f.reset)
 class TrainConfig:
     """All settings of one run; built only through validation, so an instance is always valid.
 
-    ``TrainConfig()`` gives the defaults (spiral, two hidden layers of 8, tanh, SGD lr 0.03);
+    ``TrainConfig()`` gives the defaults (spiral, two hidden layers of 8, tanh, SGD lr 0.1);
     ``TrainConfig(lr=0.1)`` or ``cfg.replace(lr=0.1)`` change some; ``to_dict`` / ``from_dict``
     convert to and from plain JSON-friendly dicts. A bad value raises ``ValueError`` whose message
     names the field and its allowed range.
@@ -140,7 +140,7 @@ class TrainConfig:
     dtype: str = "float32"
     loss: str = "auto"
     optimizer: str = "sgd"
-    lr: float = 0.03
+    lr: float = 0.1
     momentum: float = 0.9
     rho: float = 0.9
     beta1: float = 0.9

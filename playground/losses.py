@@ -140,7 +140,7 @@ def output_delta(output: str, loss: Loss, p: np.ndarray, y: np.ndarray, out: np.
 
 @dataclass(frozen=True)
 class Penalty:
-    """A weight penalty added to the loss, ``rate * value(w)``, with its gradient ``rate * grad(w)``.
+    """A weight penalty added to the loss: ``rate * value(w)``, whose gradient is ``rate * gradient(w)``.
 
     Penalties apply to the weights only, not to the biases (as in most textbooks and the classic
     playground), and are not divided by the batch size.
@@ -149,7 +149,7 @@ class Penalty:
     name: str
     label: str
     value: Callable[[np.ndarray], float]
-    add_gradient: Callable[[np.ndarray, np.ndarray, float], None]
+    gradient: Callable[[np.ndarray], np.ndarray]
     formula: str
 
 
@@ -157,30 +157,26 @@ def _no_value(w):
     return 0.0
 
 
-def _no_grad(w, g, rate):
-    return None
+def _no_grad(w):
+    return np.zeros_like(w)
 
 
 def _l1_value(w):
     return float(np.abs(w).sum())
 
 
-def _l1_grad(w, g, rate):
-    g += rate * np.sign(w)
-
-
 def _l2_value(w):
     return 0.5 * float(np.dot(w, w))
 
 
-def _l2_grad(w, g, rate):
-    g += rate * w
+def _identity(w):
+    return w
 
 
 PENALTIES = MappingProxyType({
     "none": Penalty("none", "None", _no_value, _no_grad, "0"),
-    "l1": Penalty("l1", "L1", _l1_value, _l1_grad, "rate * sum |w|"),
-    "l2": Penalty("l2", "L2", _l2_value, _l2_grad, "rate * sum w^2 / 2"),
+    "l1": Penalty("l1", "L1", _l1_value, np.sign, "rate * sum |w|"),
+    "l2": Penalty("l2", "L2", _l2_value, _identity, "rate * sum w^2 / 2"),
 })
 """Weight penalties (regularisation), keyed by name."""
 

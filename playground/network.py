@@ -4,12 +4,15 @@ Shapes are batch-first: an input batch ``X`` is (samples, features); layer ``i``
 ``W[i]`` of shape (fan_in, fan_out) and biases ``b[i]`` of shape (fan_out,), so a layer is
 ``a_next = f(a @ W + b)``.
 
-All parameters live in ONE flat vector ``theta`` (weights of every layer first, then every bias),
-and ``weights[i]`` / ``biases[i]`` are views into it; the gradient has the same layout in
-``grad``. An optimizer then updates the whole network with a handful of NumPy calls, and a
-penalty touches ``theta[:n_weights]`` only. For these small networks the time goes into the
-number of NumPy calls, not the arithmetic, so the forward and backward passes also write into
-buffers kept per batch size instead of allocating new arrays.
+All parameters live in ONE flat vector ``theta`` and ``weights[i]`` / ``biases[i]`` are views
+into it; the gradient has the same layout in ``grad``. An optimizer then updates the whole
+network with a handful of NumPy calls. Inside ``theta`` each layer is one block of shape
+(fan_in + 1, fan_out): the weight rows, then the bias as the last row. Each layer's input carries
+an extra column of ones, so ``[a, 1] @ [[W], [b]] = a @ W + b`` is one matrix product, and the
+backward product ``[a, 1]^T d`` yields the weight and the bias gradients at once.
+
+For these small networks the time goes into the number of NumPy calls, not the arithmetic, so the
+passes also write into buffers kept per batch size instead of allocating new arrays.
 
 Left out: convolutions, dropout, batch norm; the playground is about the basic loop.
 """
@@ -50,6 +53,34 @@ playground uses whatever the layer size.
 _MAX_WORKSPACES = 8
 
 
+class _Workspace:
+    """Buffers for one batch size, and the forward and backward passes unrolled over them.
+
+    Buffers are column-major: a layer's input ``[a, 1]`` keeps its ones column apart from the
+    activations, and the view ``a`` of the activations stays contiguous, which the element-wise
+    NumPy calls need to run at full speed. The "plans" are per-layer tuples of the arrays each
+    step touches, so the hot loops do no attribute look-ups or index arithmetic.
+    """
+
+    def __init__(self, net: "MLP", n: int):
+        sizes, dtype = net.sizes, net.dtype
+        widths = sizes[1:]
+        self.z = [np.empty((n, w), dtype, order="F") for w in widths]
+        # inputs[i]: the input of layer i beside a ones column (the data, then each hidden layer).
+        self.inputs = [np.ones((n, w + 1), dtype, order="F") for w in sizes[:-1]]
+        self.acts = [x[:, :-1] for x in self.inputs[1:]] + [np.empty((n, sizes[-1]), dtype)]
+        self.deltas = [np.empty((n, w), dtype, order="F") for w in widths]
+        self.scratch = [np.empty((n, w), dtype, order="F") for w in widths]
+        self.deltas[-1] = np.empty((n, sizes[-1]), dtype)
+        layers = range(net.n_layers)
+        following = self.inputs[1:] + self.acts[-1:]  # what each layer's output feeds
+        self.forward_plan = [(net.blocks[i], self.z[i], net._layer_activation(i).forward,
+                              self.acts[i], following[i]) for i in layers]
+        self.backward_plan = [(self.inputs[i].T, self.deltas[i], net.grad_blocks[i],
+                               net._weights_t[i], self.deltas[i - 1], self.acts[i - 1],
+                               self.scratch[i - 1]) for i in reversed(layers) if i]
+
+
 class MLP:
     """A fully connected network.
 
@@ -73,17 +104,30 @@ class MLP:
         self.output = OUTPUT_ACTIVATIONS[output]
         self.dtype = np.dtype(dtype)
         shapes = list(zip(self.sizes[:-1], self.sizes[1:]))
-        self.n_weights = sum(i * o for i, o in shapes)
-        self.theta = np.zeros(self.n_weights + sum(self.sizes[1:]), self.dtype)
+        self.theta = np.zeros(sum((i + 1) * o for i, o in shapes), self.dtype)
         self.grad = np.zeros_like(self.theta)
-        self.weights, self.biases = _layer_views(self.theta, shapes, self.n_weights)
-        self.grad_weights, self.grad_biases = _layer_views(self.grad, shapes, self.n_weights)
+        self.blocks = _blocks(self.theta, shapes)
+        self.grad_blocks = _blocks(self.grad, shapes)
+        self.weights = [blk[:-1] for blk in self.blocks]
+        self.biases = [blk[-1] for blk in self.blocks]
+        self.grad_weights = [blk[:-1] for blk in self.grad_blocks]
+        self.grad_biases = [blk[-1] for blk in self.grad_blocks]
+        self._weights_t = [W.T for W in self.weights]
+        # 1 where theta holds a weight, 0 where it holds a bias: penalties apply to weights only.
+        self.weight_mask = np.zeros_like(self.theta)
+        for W in _blocks(self.weight_mask, shapes):
+            W[:-1] = 1
         self._workspaces = {}
 
     @property
     def n_layers(self) -> int:
         """Number of weight layers (hidden layers + 1)."""
         return len(self.weights)
+
+    @property
+    def n_weights(self) -> int:
+        """Number of weights (not counting biases)."""
+        return sum(W.size for W in self.weights)
 
     # -- parameters ---------------------------------------------------------------------------
     def initialize(self, rng: np.random.Generator, scheme="glorot_uniform", bias=0.0) -> None:
@@ -122,14 +166,15 @@ class MLP:
     # -- forward ------------------------------------------------------------------------------
     def forward(self, X: np.ndarray) -> np.ndarray:
         """Output of the network for a batch ``X`` (samples, inputs): a new (samples, outputs) array."""
-        return self._forward(self._as_input(X), self._workspace(len(X))).copy()
+        ws = self.load(X)
+        return self._forward(ws, ws.inputs[0]).copy()
 
     def forward_layers(self, X: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
         """Every layer's (pre-activation z, activation a) for ``X``, for the teaching pages."""
         a, layers = self._as_input(X), []
         for i, (W, b) in enumerate(zip(self.weights, self.biases)):
             z = a @ W + b
-            a = self._layer_activation(i).forward(z.copy())
+            a = self._layer_activation(i).forward(z, z.copy())
             layers.append((z, a))
         return layers
 
@@ -140,34 +185,42 @@ class MLP:
         X = np.asarray(X)
         if X.ndim != 2 or X.shape[1] != self.sizes[0]:
             raise ValueError(f"X must have shape (samples, {self.sizes[0]}), got {X.shape}")
-        return X if X.dtype == self.dtype else X.astype(self.dtype)
+        return X
 
-    def _workspace(self, n):
-        """Activation, delta and scratch buffers for a batch of n samples (kept for reuse)."""
+    def workspace(self, n: int) -> _Workspace:
+        """The buffers for a batch of n samples (made once, then reused)."""
         ws = self._workspaces.get(n)
         if ws is None:
             if len(self._workspaces) >= _MAX_WORKSPACES:
                 self._workspaces.clear()
-            width = self.sizes[1:]
-            ws = tuple([np.empty((n, w), self.dtype) for w in width] for _ in range(3))
-            self._workspaces[n] = ws
+            ws = self._workspaces[n] = _Workspace(self, n)
         return ws
 
-    def _forward(self, X, workspace):
-        acts = workspace[0]
-        a = X
-        for i, (W, b) in enumerate(zip(self.weights, self.biases)):
-            z = acts[i]
-            np.matmul(a, W, out=z)
-            z += b
-            a = self._layer_activation(i).forward(z)
-        return a
+    def load(self, X) -> _Workspace:
+        """Copy a batch into the input buffer of its workspace (beside the ones column)."""
+        X = self._as_input(X)
+        ws = self.workspace(len(X))
+        ws.inputs[0][:, :-1] = X
+        return ws
+
+    def _forward(self, ws, x1):
+        x = x1
+        for block, z, f, a, x_next in ws.forward_plan:
+            np.matmul(x, block, out=z)
+            f(z, a)
+            x = x_next
+        return x
 
     # -- loss and gradient --------------------------------------------------------------------
     def loss(self, X, Y, loss="mse", penalty="none", rate=0.0) -> float:
         """Mean loss over the batch plus ``rate`` times the weight penalty."""
-        p = self._forward(self._as_input(X), self._workspace(len(X)))
-        return LOSSES[loss].value(p, Y) + rate * PENALTIES[penalty].value(self.theta[:self.n_weights])
+        ws = self.load(X)
+        p = self._forward(ws, ws.inputs[0])
+        return LOSSES[loss].value(p, Y) + rate * self.penalty_value(penalty)
+
+    def penalty_value(self, penalty: str) -> float:
+        """The penalty's value on the current weights (without the rate)."""
+        return PENALTIES[penalty].value(self.theta[self.weight_mask == 1])
 
     def loss_and_gradient(self, X, Y, loss="mse", penalty="none", rate=0.0, *,
                           with_loss=True) -> float:
@@ -175,41 +228,45 @@ class MLP:
 
         ``Y`` has the output's shape: a 0/1 column, one-hot rows, or real targets. The gradient of
         every parameter is then in ``grad_weights`` / ``grad_biases`` (views of ``grad``), and
-        ``get_gradients()`` copies them. ``with_loss=False`` skips computing the value (training
-        does not need it per batch) and returns nan.
+        ``get_gradients()`` copies them. ``with_loss=False`` skips computing the value and
+        returns nan.
         """
-        X = self._as_input(X)
-        ws = self._workspace(len(X))
-        p = self._forward(X, ws)
-        self._backward(X, Y, ws, LOSSES[loss])
-        weights = self.theta[:self.n_weights]
-        if rate:
-            PENALTIES[penalty].add_gradient(weights, self.grad[:self.n_weights], rate)
+        ws = self.load(X)
+        self.gradient(ws, ws.inputs[0], Y, LOSSES[loss], PENALTIES[penalty], rate)
         if not with_loss:
             return float("nan")
-        return LOSSES[loss].value(p, Y) + rate * PENALTIES[penalty].value(weights)
+        return LOSSES[loss].value(ws.acts[-1], Y) + rate * self.penalty_value(penalty)
 
-    def _backward(self, X, Y, workspace, loss):
-        acts, deltas, scratch = workspace
-        last = self.n_layers - 1
-        output_delta(self.output.name, loss, acts[last], Y, deltas[last])
-        for i in range(last, -1, -1):
-            d = deltas[i]
-            a_prev = X if i == 0 else acts[i - 1]
-            # dL/dW = a_prev^T d and dL/db = column sums of d, where d = dL/dz of this layer.
-            np.matmul(a_prev.T, d, out=self.grad_weights[i])
-            np.sum(d, axis=0, out=self.grad_biases[i])
-            if i:
-                np.matmul(d, self.weights[i].T, out=deltas[i - 1])
-                self.activation.backward(deltas[i - 1], a_prev, scratch[i - 1])
+    def gradient(self, ws: _Workspace, x1, Y, loss, penalty, rate) -> None:
+        """Forward and backward pass of a batch; the gradient lands in ``grad``.
+
+        The lean entry point for training loops: ``x1`` is the batch with a ones column appended
+        (samples, inputs + 1), ``ws`` the workspace of its size, ``loss`` and ``penalty`` the
+        records rather than their names; nothing is checked.
+        """
+        self._forward(ws, x1)
+        self._backward(ws, x1, Y, loss)
+        if rate:
+            self.grad += rate * self.weight_mask * penalty.gradient(self.theta)
+
+    def _backward(self, ws, x1, Y, loss):
+        output_delta(self.output.name, loss, ws.acts[-1], Y, ws.deltas[-1])
+        derivative = None if self.activation.name == "linear" else self.activation.derivative
+        for inputs_t, d, grad_block, weights_t, d_prev, a_prev, scratch in ws.backward_plan:
+            # [a_prev, 1]^T d: dL/dW in the first rows, dL/db (column sums of d) in the last.
+            np.matmul(inputs_t, d, out=grad_block)
+            # Back through the weights, then through the activation: d_prev = (d W^T) * f'(z).
+            np.matmul(d, weights_t, out=d_prev)
+            if derivative is not None:
+                d_prev *= derivative(a_prev, scratch)
+        np.matmul(x1.T, ws.deltas[0], out=self.grad_blocks[0])
 
 
-def _layer_views(flat, shapes, n_weights):
-    """Views of a flat vector as per-layer weight matrices, then per-layer bias vectors."""
-    weights, biases, w_at, b_at = [], [], 0, n_weights
+def _blocks(flat, shapes):
+    """Views of a flat vector as per-layer (fan_in + 1, fan_out) blocks: weights, then bias row."""
+    blocks, at = [], 0
     for fan_in, fan_out in shapes:
-        weights.append(flat[w_at:w_at + fan_in * fan_out].reshape(fan_in, fan_out))
-        biases.append(flat[b_at:b_at + fan_out])
-        w_at += fan_in * fan_out
-        b_at += fan_out
-    return weights, biases
+        size = (fan_in + 1) * fan_out
+        blocks.append(flat[at:at + size].reshape(fan_in + 1, fan_out))
+        at += size
+    return blocks

@@ -1,0 +1,384 @@
+"""Training: a Trainer runs epochs of mini-batch descent and keeps the history of every epoch.
+
+One epoch is one pass over the training set, shuffled once, in mini-batches; after each batch the
+optimizer moves every weight a little against the gradient of that batch's loss. After each epoch
+the trainer measures the whole training and test sets (loss, accuracy or R^2 and RMSE, per-layer
+gradient norms, dead and saturated units) and appends them to ``history``.
+
+The trainer computes and never draws, prints or sleeps: the caller decides how many epochs to run
+per call (``run(epochs=..., seconds=...)``) and what to show. Everything random comes from
+Generators seeded by the config, so one config gives one run, bit for bit, on one machine.
+
+Input pipeline: raw features (the plane's x1, x2 or a table's columns) -> derived features
+(x1^2, sin x1, ...) -> standardisation with the training set's mean and spread -> network.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from playground.config import TrainConfig
+from playground.datasets import DATASETS, Dataset, Standardizer, derive_features, make_dataset
+from playground.losses import LOSSES, PENALTIES, output_activation
+from playground.network import MLP
+from playground.optimizers import OPTIMIZERS, apply_settings
+
+__all__ = ["TrainConfig", "Trainer", "EpochStats", "History", "Grid", "build_dataset"]
+
+# A unit counts as saturated on a sample when its slope f'(z) is below this share of its maximum.
+SATURATION_SLOPE = 0.05
+READY, DIVERGED, STOPPED, DONE = "ready", "diverged", "stopped", "done"
+
+
+@dataclass(frozen=True)
+class EpochStats:
+    """What one epoch measured. ``metrics`` keys depend on the task (see ``History``)."""
+
+    epoch: int
+    metrics: dict
+    grad_norms: tuple
+    dead: tuple
+    saturated: tuple
+
+
+@dataclass(frozen=True)
+class Grid:
+    """The network evaluated on a regular grid over two input features.
+
+    ``values`` is (ny, nx) for binary tasks (probability of class 1) and regression (the output),
+    and (ny, nx, classes) of probabilities for multi-class tasks.
+    """
+
+    xs: np.ndarray
+    ys: np.ndarray
+    values: np.ndarray
+    axes: tuple
+
+
+class History:
+    """Per-epoch figures, one list per column, epoch 0 (before training) included.
+
+    Columns: epoch, train_loss, test_loss, then train_accuracy/test_accuracy (classification) or
+    train_r2/test_r2/train_rmse/test_rmse (regression), then grad_norm_<layer>, dead_fraction and
+    saturated_fraction (over all hidden units).
+    """
+
+    def __init__(self):
+        self.columns: dict[str, list] = {}
+
+    def append(self, stats: EpochStats) -> None:
+        row = {"epoch": stats.epoch, **stats.metrics}
+        row.update({f"grad_norm_{i + 1}": g for i, g in enumerate(stats.grad_norms)})
+        row["dead_fraction"] = _mean_or_nan(stats.dead)
+        row["saturated_fraction"] = _mean_or_nan(stats.saturated)
+        for key, value in row.items():
+            self.columns.setdefault(key, []).append(value)
+
+    def __len__(self) -> int:
+        return len(self.columns.get("epoch", ()))
+
+    def __getitem__(self, key) -> np.ndarray:
+        return np.asarray(self.columns[key])
+
+    def last(self) -> dict:
+        """The newest row as a dict."""
+        return {k: v[-1] for k, v in self.columns.items()}
+
+    def rows(self) -> list[dict]:
+        """Every row as a dict (for CSV and JSON export)."""
+        keys = list(self.columns)
+        return [dict(zip(keys, values)) for values in zip(*self.columns.values())]
+
+    def truncate(self, n: int) -> None:
+        """Keep the first n rows (used when a run goes back to earlier weights)."""
+        for values in self.columns.values():
+            del values[n:]
+
+
+def _mean_or_nan(values):
+    values = [v for v in values if v == v]
+    return float(np.mean(values)) if values else float("nan")
+
+
+def build_dataset(config: TrainConfig) -> Dataset:
+    """The dataset a config describes (not for 'csv', whose data comes from an upload)."""
+    if config.dataset == "csv":
+        raise ValueError("dataset 'csv' has no generator: pass the uploaded Dataset to Trainer")
+    return make_dataset(config.dataset, n_samples=config.n_samples, noise=config.noise,
+                        label_noise=config.label_noise, train_ratio=config.train_ratio,
+                        seed=config.data_seed, n_classes=config.n_classes,
+                        columns=list(config.columns) or None)
+
+
+def targets(y: np.ndarray, task: str, n_classes: int, dtype) -> np.ndarray:
+    """Labels as the network's output shape: a 0/1 column, one-hot rows, or a target column."""
+    if task == "multiclass":
+        return np.eye(n_classes, dtype=dtype)[y]
+    return np.asarray(y, dtype=dtype).reshape(-1, 1)
+
+
+class Trainer:
+    """Trains one network on one dataset, epoch by epoch.
+
+    Parameters
+    ----------
+    config : TrainConfig
+    dataset : Dataset, optional
+        Data to use instead of the one the config describes (an uploaded CSV).
+
+    Attributes
+    ----------
+    model : MLP
+    history : History
+    epoch : int
+        Epochs trained so far.
+    status : str
+        'ready' (can train), 'diverged', 'stopped' (early stopping) or 'done' (epoch limit).
+    message : str
+        Why training cannot go on, for the user; empty while ready.
+    """
+
+    def __init__(self, config: TrainConfig, dataset: Dataset | None = None):
+        self.dataset = dataset if dataset is not None else build_dataset(config)
+        self.task = self.dataset.task
+        self.config = config
+        self.loss_name = config.loss_for(self.task)
+        self.output_name = output_activation(self.task, self.loss_name)
+        self._check_features(config)
+        self.dtype = np.dtype(config.dtype)
+        self.input_names = tuple(self.dataset.feature_names) + tuple(config.features)
+        self.scaler = Standardizer().fit(self._derive(self.dataset.X_train))
+        self.X_train = self.transform(self.dataset.X_train)
+        self.X_test = self.transform(self.dataset.X_test)
+        # The training inputs beside a ones column, the layout the network's lean path takes.
+        self._X1_train = np.hstack([self.X_train, np.ones((len(self.X_train), 1), self.dtype)])
+        n_out = self.dataset.n_classes if self.task == "multiclass" else 1
+        self.Y_train = targets(self.dataset.y_train, self.task, n_out, self.dtype)
+        self.Y_test = targets(self.dataset.y_test, self.task, n_out, self.dtype)
+        sizes = (len(self.input_names), *config.hidden, n_out)
+        self.model = MLP(sizes, config.activation, self.output_name, self.dtype)
+        self.model.initialize(np.random.default_rng(config.init_seed), config.init,
+                              config.bias_init)
+        # The batch order has its own stream, so data, weights and order are each reproducible.
+        self._order = np.random.default_rng([config.init_seed, 1])
+        self.optimizer = OPTIMIZERS[config.optimizer](config.optimizer_settings())
+        self.history = History()
+        self.epoch, self.status, self.message = 0, READY, ""
+        self._grid_inputs = {}
+        self.last_stats = self._measure()
+        self.history.append(self.last_stats)
+        self._best = (self.last_stats.metrics["test_loss"], 0, self.model.theta.copy())
+
+    def _check_features(self, config):
+        spec = DATASETS.get(self.dataset.key)
+        if config.features and not (spec and spec.two_d):
+            raise ValueError("features (x1^2, sin x1, ...) apply only to the 2-D plane datasets")
+
+    # -- the input pipeline -----------------------------------------------------------------------
+    def _derive(self, X):
+        return derive_features(X, self.config.features) if self.config.features else X
+
+    def transform(self, X_raw: np.ndarray) -> np.ndarray:
+        """Raw features -> what the network sees (derived features added, standardised)."""
+        return self.scaler.transform(self._derive(np.asarray(X_raw, float))).astype(self.dtype)
+
+    def predict(self, X_raw: np.ndarray) -> np.ndarray:
+        """Network output for raw inputs: probabilities (classification) or values (regression)."""
+        return self.model.forward(self.transform(X_raw))
+
+    # -- changing settings mid-run --------------------------------------------------------------------
+    def update_config(self, config: TrainConfig) -> None:
+        """Apply new training settings without touching the weights.
+
+        Raises ValueError if a reset setting (data, architecture, initialisation) differs: that
+        is a new run, so make a new Trainer.
+        """
+        changed = self.config.reset_changes(config)
+        if changed:
+            raise ValueError(f"changing {', '.join(changed)} needs a new run (a new Trainer)")
+        loss = config.loss_for(self.task)
+        if config.optimizer != self.config.optimizer:
+            self.optimizer = OPTIMIZERS[config.optimizer](config.optimizer_settings())
+        else:
+            apply_settings(self.optimizer, config.optimizer_settings())
+        self.config, self.loss_name = config, loss
+        if self.status in (DONE, STOPPED):
+            self.status, self.message = READY, ""
+            self._check_limits()
+
+    # -- training -----------------------------------------------------------------------------
+    @property
+    def can_train(self) -> bool:
+        return self.status == READY
+
+    def run(self, epochs: int | None = None, seconds: float | None = None) -> list[EpochStats]:
+        """Train up to ``epochs`` epochs and/or for about ``seconds``; stop early if training ends.
+
+        At least one epoch runs when training can go on. Returns the stats of the epochs run.
+        """
+        done, start = [], time.perf_counter()
+        while self.can_train and (epochs is None or len(done) < epochs):
+            done.append(self.run_epoch())
+            if seconds is not None and time.perf_counter() - start >= seconds:
+                break
+            if epochs is None and seconds is None:
+                break
+        return done
+
+    def run_epoch(self) -> EpochStats:
+        """One pass over the shuffled training set in mini-batches, then measure and record."""
+        if not self.can_train:
+            raise RuntimeError(f"cannot train: {self.message}")
+        model, cfg = self.model, self.config
+        before = model.theta.copy()
+        n = len(self._X1_train)
+        size = min(cfg.batch_size, n)
+        order = self._order.permutation(n)
+        X, Y = self._X1_train[order], self.Y_train[order]
+        loss, penalty, rate = LOSSES[self.loss_name], PENALTIES[cfg.penalty], cfg.penalty_rate
+        full = model.workspace(size)
+        gradient, step = model.gradient, self.optimizer.step
+        params, grads = [model.theta], [model.grad]
+        with np.errstate(all="ignore"):  # overflow is caught below, as divergence
+            for lo in range(0, n, size):
+                x = X[lo:lo + size]
+                gradient(full if len(x) == size else model.workspace(len(x)), x,
+                         Y[lo:lo + size], loss, penalty, rate)
+                step(params, grads)
+            self.epoch += 1
+            stats = self._measure()
+        if not (np.isfinite(stats.metrics["train_loss"]) and np.isfinite(model.theta).all()):
+            return self._diverge(before, stats)
+        self.last_stats = stats
+        self.history.append(stats)
+        self._check_early_stop(stats)
+        self._check_limits()
+        return stats
+
+    def _diverge(self, before, stats):
+        self.model.theta[...] = before
+        loss = stats.metrics["train_loss"]
+        self.status = DIVERGED
+        self.message = (f"Diverged at epoch {self.epoch}: the loss became {loss:g}. The weights of "
+                        f"epoch {self.epoch - 1} are kept; try a smaller learning rate "
+                        f"(now {self.config.lr:g}).")
+        self.epoch -= 1
+        # The optimizer's running averages saw the exploding gradients: start them afresh.
+        self.optimizer = OPTIMIZERS[self.config.optimizer](self.config.optimizer_settings())
+        return stats
+
+    def _check_early_stop(self, stats):
+        test_loss = stats.metrics["test_loss"]
+        if test_loss < self._best[0]:
+            self._best = (test_loss, self.epoch, self.model.theta.copy())
+        best_loss, best_epoch, best_theta = self._best
+        if self.config.early_stopping and self.epoch - best_epoch >= self.config.patience:
+            self.model.theta[...] = best_theta
+            self.status = STOPPED
+            self.message = (f"Stopped early at epoch {self.epoch}: the test loss has not improved "
+                            f"for {self.config.patience} epochs. The weights of the best epoch, "
+                            f"{best_epoch} (test loss {best_loss:.4g}), are restored.")
+
+    @property
+    def best_epoch(self) -> int:
+        """Epoch with the lowest test loss so far (the early-stopping mark)."""
+        return self._best[1]
+
+    def _check_limits(self):
+        if self.status == READY and self.epoch >= self.config.epochs:
+            self.status = DONE
+            self.message = f"Reached the epoch limit ({self.config.epochs})."
+
+    # -- measuring -----------------------------------------------------------------------------
+    def _measure(self) -> EpochStats:
+        """Loss and metrics on both sets, gradient norms, dead and saturated units."""
+        model, cfg = self.model, self.config
+        # The gradient is the penalised objective's; the losses reported are the data's alone,
+        # so train and test compare like with like.
+        model.loss_and_gradient(self.X_train, self.Y_train, self.loss_name, cfg.penalty,
+                                cfg.penalty_rate, with_loss=False)
+        hidden = model.workspace(len(self.X_train)).acts[:-1]
+        dead, saturated = _unit_health(hidden, cfg.activation)
+        grad_norms = tuple(float(np.sqrt(np.sum(gw * gw) + np.sum(gb * gb)))
+                           for gw, gb in zip(model.grad_weights, model.grad_biases))
+        train_out = model.workspace(len(self.X_train)).acts[-1].copy()
+        test_out = model.forward(self.X_test)
+        loss = LOSSES[self.loss_name]
+        metrics = {"train_loss": loss.value(train_out, self.Y_train),
+                   "test_loss": loss.value(test_out, self.Y_test)}
+        metrics.update(_task_metrics(self.task, "train", train_out, self.Y_train))
+        metrics.update(_task_metrics(self.task, "test", test_out, self.Y_test))
+        return EpochStats(self.epoch, metrics, grad_norms, dead, saturated)
+
+    def layer_weights(self) -> list[np.ndarray]:
+        """Copies of each layer's weight matrix (fan_in, fan_out), for histograms and diagrams."""
+        return [W.copy() for W in self.model.weights]
+
+    # -- the input plane ----------------------------------------------------------------------
+    def plane_bounds(self, axes=(0, 1), margin=0.05) -> tuple:
+        """(x_min, x_max, y_min, y_max) around all the data on two raw features."""
+        X = np.vstack([self.dataset.X_train, self.dataset.X_test])[:, list(axes)]
+        low, high = X.min(axis=0), X.max(axis=0)
+        pad = (high - low) * margin + 1e-9
+        return (low[0] - pad[0], high[0] + pad[0], low[1] - pad[1], high[1] + pad[1])
+
+    def grid(self, resolution: int = 100, bounds=None, axes=(0, 1)) -> Grid:
+        """Evaluate the network on a resolution x resolution grid over two raw features.
+
+        The other features (for table data with more than two) are held at their training
+        median. The transformed grid inputs are cached, so a redraw costs one forward pass.
+        """
+        bounds = tuple(bounds) if bounds is not None else self.plane_bounds(axes)
+        key = (resolution, bounds, tuple(axes))
+        if key not in self._grid_inputs:
+            self._grid_inputs = {key: self._grid_input(resolution, bounds, axes)}
+        xs, ys, inputs = self._grid_inputs[key]
+        out = self.model.forward(inputs)
+        n_out = out.shape[1]
+        values = out.reshape(len(ys), len(xs), n_out)
+        return Grid(xs, ys, values[..., 0] if n_out == 1 else values, tuple(axes))
+
+    def _grid_input(self, resolution, bounds, axes):
+        xs = np.linspace(bounds[0], bounds[1], resolution)
+        ys = np.linspace(bounds[2], bounds[3], resolution)
+        gx, gy = np.meshgrid(xs, ys)
+        raw = np.tile(np.median(self.dataset.X_train, axis=0), (gx.size, 1))
+        raw[:, axes[0]], raw[:, axes[1]] = gx.ravel(), gy.ravel()
+        return xs, ys, self.transform(raw)
+
+
+def _unit_health(hidden_acts, activation):
+    """Per hidden layer: fraction of dead ReLUs and fraction of saturated unit activations.
+
+    A ReLU unit is dead when it outputs 0 for every training point: no gradient reaches its
+    weights any more. A tanh or sigmoid activation is saturated when its slope is under 5 % of
+    the maximum slope, so the unit barely learns from that point.
+    """
+    dead, saturated = [], []
+    for a in hidden_acts:
+        if activation == "relu":
+            dead.append(float(np.mean(~(a > 0).any(axis=0))))
+        else:
+            dead.append(float("nan"))
+        if activation == "tanh":
+            saturated.append(float(np.mean(1 - a * a < SATURATION_SLOPE)))
+        elif activation == "sigmoid":
+            saturated.append(float(np.mean(4 * a * (1 - a) < SATURATION_SLOPE)))
+        else:
+            saturated.append(float("nan"))
+    return tuple(dead), tuple(saturated)
+
+
+def _task_metrics(task, split, out, Y):
+    """Accuracy for classifiers; R^2 and RMSE for regression."""
+    if task == "binary":
+        return {f"{split}_accuracy": float(np.mean((out[:, 0] > 0.5) == (Y[:, 0] > 0.5)))}
+    if task == "multiclass":
+        return {f"{split}_accuracy": float(np.mean(out.argmax(1) == Y.argmax(1)))}
+    err = out[:, 0].astype(float) - Y[:, 0]
+    spread = np.sum((Y[:, 0] - Y[:, 0].mean()) ** 2)
+    r2 = 1 - np.sum(err * err) / spread if spread > 0 else float("nan")
+    return {f"{split}_r2": float(r2), f"{split}_rmse": float(np.sqrt(np.mean(err * err)))}

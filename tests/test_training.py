@@ -1,0 +1,229 @@
+"""The trainer: learning what it should, reproducibility, divergence, settings, the grid."""
+
+import json
+
+import numpy as np
+import pytest
+
+from playground.config import FIELDS, TrainConfig
+from playground.losses import LOSSES
+from playground.training import Trainer
+
+
+def _train(epochs=None, **settings):
+    trainer = Trainer(TrainConfig(**settings))
+    trainer.run(epochs=epochs or trainer.config.epochs)
+    return trainer
+
+
+# -- learning ---------------------------------------------------------------------------------
+def test_xor_is_not_learned_without_a_hidden_layer():
+    trainer = _train(dataset="xor", hidden=(), optimizer="adam", lr=0.05, epochs=300)
+    assert trainer.history.last()["test_accuracy"] <= 0.75
+
+
+def test_xor_is_learned_with_one_hidden_layer():
+    trainer = _train(dataset="xor", hidden=(4,), lr=0.1, epochs=300)
+    assert trainer.history.last()["test_accuracy"] >= 0.95
+
+
+def test_xor_is_learned_without_hidden_layer_given_the_product_feature():
+    trainer = _train(dataset="xor", hidden=(), features=("x1*x2",), lr=0.1, epochs=200)
+    assert trainer.history.last()["test_accuracy"] >= 0.95
+
+
+@pytest.mark.parametrize("dataset", ["moons", "circle"])
+def test_moons_and_circles_are_learned_by_a_small_net(dataset):
+    trainer = _train(dataset=dataset, noise=0.1, hidden=(8,), optimizer="adam", lr=0.01,
+                     epochs=150)
+    assert trainer.history.last()["test_accuracy"] >= 0.95
+
+
+def test_multiclass_and_regression_learn():
+    blobs = _train(dataset="blobs", n_classes=4, hidden=(8,), epochs=60)
+    assert blobs.history.last()["test_accuracy"] >= 0.9
+    plane = _train(dataset="plane", hidden=(4,), epochs=60, loss="mae")
+    assert plane.history.last()["test_r2"] >= 0.95
+    assert plane.history.last()["test_rmse"] < 0.15
+
+
+def test_the_loss_falls_as_sgd_works():
+    trainer = _train(epochs=300)  # the defaults: spiral, 8-8 tanh, plain SGD
+    losses = trainer.history["train_loss"]
+    assert len(losses) == 301  # epoch 0 (before training) is recorded too
+    assert losses[-1] < 0.5 * losses[0]
+    assert trainer.history.last()["test_accuracy"] > 0.8
+
+
+# -- reproducibility --------------------------------------------------------------------------
+def test_same_config_gives_the_same_run_bit_for_bit():
+    a, b = _train(epochs=20), _train(epochs=20)
+    assert np.array_equal(a.model.theta, b.model.theta)
+    assert json.dumps(a.history.rows()) == json.dumps(b.history.rows())  # nan-safe, exact
+
+
+def test_data_seed_and_init_seed_are_separate():
+    base = Trainer(TrainConfig())
+    other_init = Trainer(TrainConfig(init_seed=1))
+    other_data = Trainer(TrainConfig(data_seed=1))
+    assert np.array_equal(base.dataset.X_train, other_init.dataset.X_train)
+    assert not np.array_equal(base.model.theta, other_init.model.theta)
+    assert not np.array_equal(base.dataset.X_train, other_data.dataset.X_train)
+    assert np.array_equal(base.model.theta, other_data.model.theta)
+
+
+# -- divergence --------------------------------------------------------------------------------
+def test_a_huge_learning_rate_diverges_and_keeps_the_last_finite_weights():
+    trainer = Trainer(TrainConfig(dataset="plane", lr=5.0, epochs=50))
+    start = trainer.model.theta.copy()
+    trainer.run(epochs=50)
+    assert trainer.status == "diverged"
+    assert trainer.message.startswith(f"Diverged at epoch {trainer.epoch + 1}")
+    assert "try a smaller learning rate" in trainer.message
+    assert np.isfinite(trainer.model.theta).all()
+    if trainer.epoch == 0:
+        assert np.array_equal(trainer.model.theta, start)
+    assert len(trainer.history) == trainer.epoch + 1
+    with pytest.raises(RuntimeError, match="Diverged"):
+        trainer.run_epoch()
+    # A smaller learning rate lets the run go on from the kept weights.
+    trainer.update_config(trainer.config.replace(lr=0.01))
+    assert trainer.status == "diverged"  # still: the user must reset or continue explicitly
+
+
+# -- changing settings mid-run ------------------------------------------------------------------
+def test_learning_rate_and_optimizer_change_without_resetting_weights():
+    trainer = _train(epochs=5)
+    theta = trainer.model.theta.copy()
+    trainer.update_config(trainer.config.replace(lr=0.1, optimizer="adam", penalty="l2",
+                                                 penalty_rate=0.001, batch_size=25))
+    assert np.array_equal(trainer.model.theta, theta) and trainer.epoch == 5
+    assert trainer.optimizer.lr == 0.1
+    trainer.run(epochs=2)
+    assert trainer.epoch == 7
+    with pytest.raises(ValueError, match="hidden needs a new run"):
+        trainer.update_config(trainer.config.replace(hidden=(4,)))
+
+
+def test_momentum_state_survives_a_learning_rate_change():
+    trainer = _train(optimizer="momentum", epochs=3)
+    velocity = trainer.optimizer._velocity[0].copy()
+    trainer.update_config(trainer.config.replace(lr=0.01, momentum=0.5))
+    assert np.array_equal(trainer.optimizer._velocity[0], velocity)
+    assert trainer.optimizer.momentum == 0.5
+
+
+def test_epoch_limit_and_raising_it():
+    trainer = Trainer(TrainConfig(epochs=3))
+    trainer.run(epochs=10)
+    assert trainer.status == "done" and trainer.epoch == 3
+    assert trainer.message == "Reached the epoch limit (3)."
+    trainer.update_config(trainer.config.replace(epochs=5))
+    assert trainer.can_train
+    trainer.run(epochs=10)
+    assert trainer.epoch == 5
+
+
+def test_early_stopping_restores_the_best_weights():
+    cfg = TrainConfig(dataset="moons", n_samples=60, noise=0.5, hidden=(64, 64), optimizer="adam",
+                      lr=0.03, epochs=2000, early_stopping=True, patience=20, train_ratio=0.3)
+    trainer = Trainer(cfg)
+    best_thetas = {}
+    while trainer.can_train:
+        trainer.run_epoch()
+        best_thetas[trainer.epoch] = trainer.model.theta.copy()
+    assert trainer.status == "stopped"
+    best = trainer.best_epoch
+    test_losses = trainer.history["test_loss"]
+    assert best == int(np.argmin(test_losses))
+    assert trainer.epoch - best == cfg.patience
+    assert np.array_equal(trainer.model.theta, best_thetas[best])
+
+
+# -- measurements -------------------------------------------------------------------------------
+def test_stats_match_a_direct_computation():
+    trainer = _train(epochs=3, activation="relu", dataset="moons")
+    row = trainer.history.last()
+    out = trainer.model.forward(trainer.X_test)
+    assert row["test_loss"] == pytest.approx(LOSSES["bce"].value(out, trainer.Y_test), rel=1e-6)
+    accuracy = np.mean((out[:, 0] > 0.5) == trainer.dataset.y_test.astype(bool))
+    assert row["test_accuracy"] == pytest.approx(accuracy)
+    trainer.model.loss_and_gradient(trainer.X_train, trainer.Y_train, "bce")
+    norms = [np.sqrt(np.sum(gw ** 2) + np.sum(gb ** 2))
+             for gw, gb in zip(trainer.model.grad_weights, trainer.model.grad_biases)]
+    assert [row[f"grad_norm_{i + 1}"] for i in range(3)] == pytest.approx(norms, rel=1e-5)
+    hidden = trainer.model.forward_layers(trainer.X_train)[:-1]
+    dead = np.mean([np.mean((a <= 0).all(axis=0)) for _, a in hidden])
+    assert row["dead_fraction"] == pytest.approx(dead)
+
+
+def test_saturation_is_measured_for_tanh():
+    trainer = Trainer(TrainConfig(init="uniform_0.5", bias_init=1.0, hidden=(8,)))
+    (z, a), _ = trainer.model.forward_layers(trainer.X_train)
+    expected = np.mean(1 - a * a < 0.05)
+    assert trainer.history.last()["saturated_fraction"] == pytest.approx(expected)
+
+
+def test_grid_evaluates_the_network_on_the_plane():
+    trainer = _train(epochs=2)
+    grid = trainer.grid(resolution=30)
+    assert grid.values.shape == (30, 30)
+    x, y = grid.xs[7], grid.ys[11]
+    assert grid.values[11, 7] == pytest.approx(trainer.predict(np.array([[x, y]]))[0, 0], rel=1e-5)
+    blobs = Trainer(TrainConfig(dataset="blobs", n_classes=5, hidden=(4,)))
+    assert blobs.grid(resolution=20).values.shape == (20, 20, 5)
+
+
+def test_grid_on_two_of_several_features_holds_the_others_at_the_median():
+    trainer = Trainer(TrainConfig(dataset="catdog", hidden=(4,)))
+    grid = trainer.grid(resolution=10, axes=(1, 3))
+    point = np.median(trainer.dataset.X_train, axis=0)
+    point[1], point[3] = grid.xs[4], grid.ys[6]
+    assert grid.values[6, 4] == pytest.approx(trainer.predict(point[None])[0, 0], rel=1e-5)
+
+
+def test_derived_features_widen_the_input():
+    trainer = Trainer(TrainConfig(features=("x1^2", "sin x2"), hidden=(3,)))
+    assert trainer.model.sizes[0] == 4
+    assert trainer.input_names[-2:] == ("x1^2", "sin x2")
+    with pytest.raises(ValueError, match="only to the 2-D plane datasets"):
+        Trainer(TrainConfig(dataset="catdog", features=("x1^2",)))
+
+
+def test_output_activation_follows_the_task():
+    assert Trainer(TrainConfig(dataset="blobs")).output_name == "softmax"
+    assert Trainer(TrainConfig(dataset="plane")).output_name == "linear"
+    assert Trainer(TrainConfig(loss="mse")).output_name == "sigmoid"
+    with pytest.raises(ValueError, match="loss for a regression task"):
+        Trainer(TrainConfig(dataset="plane", loss="bce"))
+
+
+# -- the config ---------------------------------------------------------------------------------
+def test_config_round_trips_through_json():
+    cfg = TrainConfig(hidden=(3, 5), features=("x1*x2",), optimizer="adam", early_stopping=True)
+    assert TrainConfig.from_dict(json.loads(json.dumps(cfg.to_dict()))) == cfg
+
+
+@pytest.mark.parametrize("settings,message", [
+    ({"lr": 50}, "lr must be between 1e-05 and 10 (got 50)"),
+    ({"lr": float("nan")}, "lr must be between"),
+    ({"lr": "fast"}, "lr must be a number"),
+    ({"hidden": [8] * 9}, "hidden must have 0 to 8 items (got 9)"),
+    ({"hidden": [0]}, "each item of hidden must be between 1 and 128 (got 0)"),
+    ({"hidden": [2.5]}, "each item of hidden must be a whole number"),
+    ({"activation": "swish"}, "activation must be one of tanh, relu"),
+    ({"n_samples": True}, "n_samples must be a whole number"),
+    ({"features": ["x3"]}, "each item of features must be one of x1^2"),
+    ({"early_stopping": "yes"}, "early_stopping must be true or false"),
+    ({"speed": 3}, "unknown setting 'speed'"),
+])
+def test_config_rejects_bad_values_naming_the_field(settings, message):
+    with pytest.raises(ValueError) as info:
+        TrainConfig.from_dict(settings)
+    assert message in str(info.value)
+
+
+def test_every_field_has_help_and_its_default_is_valid():
+    cfg = TrainConfig()
+    for name, field in FIELDS.items():
+        assert field.help and getattr(cfg, name) == field.default
