@@ -1,0 +1,197 @@
+"""Saving and loading a trained model as plain, versioned JSON (never pickle, never eval).
+
+A saved model holds everything needed to predict without the data: the config, the layer sizes,
+the input pipeline (derived features and the standardisation's mean and scale), the parameters
+and the last epoch's metrics. Loading validates every part against the schema (known names,
+shapes, finite numbers, size limits) and raises ``ModelFileError`` with one message naming the
+first problem, so a bad upload changes nothing.
+
+Left out: the training history (export it as CSV) and the optimizer's state (a loaded model
+continues with a fresh optimizer).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import numpy as np
+
+from playground.config import TrainConfig
+from playground.datasets import derive_features
+from playground.losses import TASK_LOSSES, output_activation
+from playground.network import MLP
+
+SCHEMA = "nn-playground-model"
+VERSION = 1
+MAX_BYTES = 5_000_000
+MAX_ABS = 1e6  # no sane trained weight gets near this; bigger numbers mean a broken file
+
+
+class ModelFileError(ValueError):
+    """A model file that cannot be used; the message names the problem."""
+
+
+@dataclass(frozen=True)
+class SavedModel:
+    """A model read from JSON: enough to predict, and to continue training on its own data."""
+
+    config: TrainConfig
+    task: str
+    sizes: tuple
+    input_names: tuple
+    class_names: tuple | None
+    mean: np.ndarray
+    scale: np.ndarray
+    params: list
+    epoch: int
+    metrics: dict
+
+    def network(self) -> MLP:
+        """A fresh MLP holding the saved parameters."""
+        output = output_activation(self.task, self.config.loss_for(self.task))
+        net = MLP(self.sizes, self.config.activation, output, self.config.dtype)
+        net.set_params(self.params)
+        return net
+
+    def predict(self, X_raw: np.ndarray) -> np.ndarray:
+        """Outputs for raw inputs, through the saved input pipeline."""
+        X = np.asarray(X_raw, float)
+        if self.config.features:
+            X = derive_features(X, self.config.features)
+        return self.network().forward(((X - self.mean) / self.scale).astype(self.config.dtype))
+
+
+def to_dict(trainer) -> dict:
+    """The JSON-ready dict of a trainer's current model."""
+    return {
+        "schema": SCHEMA,
+        "version": VERSION,
+        "config": trainer.config.to_dict(),
+        "task": trainer.task,
+        "sizes": list(trainer.model.sizes),
+        "input_names": list(trainer.input_names),
+        "class_names": list(trainer.dataset.class_names) if trainer.dataset.class_names else None,
+        "scaler": {"mean": trainer.scaler.mean_.tolist(), "scale": trainer.scaler.scale_.tolist()},
+        "params": [p.astype(float).tolist() for p in trainer.model.get_params()],
+        "epoch": trainer.epoch,
+        "metrics": {k: (None if v != v else v) for k, v in trainer.history.last().items()},
+    }
+
+
+def dumps(trainer) -> str:
+    """The model as a JSON string."""
+    return json.dumps(to_dict(trainer), indent=1)
+
+
+def loads(text: str | bytes) -> SavedModel:
+    """Parse and validate a model file; ModelFileError names the first problem found."""
+    if isinstance(text, bytes):
+        if len(text) > MAX_BYTES:
+            raise ModelFileError(f"the file is {len(text):,} bytes; a model file is at most "
+                                 f"{MAX_BYTES:,}")
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError as err:
+            raise ModelFileError(f"not a text file: byte {err.start} is not UTF-8") from None
+    if len(text) > MAX_BYTES:
+        raise ModelFileError(f"the file is too large; a model file is at most {MAX_BYTES:,} bytes")
+    try:
+        data = json.loads(text, parse_constant=_reject_constant)
+    except json.JSONDecodeError as err:
+        raise ModelFileError(f"not valid JSON: {err.msg} at line {err.lineno}, column "
+                             f"{err.colno}") from None
+    return from_dict(data)
+
+
+def _reject_constant(name):
+    raise ModelFileError(f"the file contains {name}; every number must be finite")
+
+
+def from_dict(data) -> SavedModel:
+    """Validate a parsed model dict (see ``loads``)."""
+    if not isinstance(data, dict):
+        raise ModelFileError("a model file must hold a JSON object")
+    if data.get("schema") != SCHEMA:
+        raise ModelFileError(f"not a playground model: 'schema' must be {SCHEMA!r}")
+    if data.get("version") != VERSION:
+        raise ModelFileError(f"unsupported model version {data.get('version')!r}; "
+                             f"this playground reads version {VERSION}")
+    missing = [k for k in ("config", "task", "sizes", "input_names", "scaler", "params")
+               if k not in data]
+    if missing:
+        raise ModelFileError(f"the model file lacks {', '.join(missing)}")
+    try:
+        config = TrainConfig.from_dict(data["config"])
+    except (ValueError, TypeError) as err:
+        raise ModelFileError(f"config: {err}") from None
+    task = data["task"]
+    if task not in TASK_LOSSES:
+        raise ModelFileError(f"task must be one of {', '.join(TASK_LOSSES)} (got {task!r})")
+    try:
+        config.loss_for(task)
+    except ValueError as err:
+        raise ModelFileError(f"config: {err}") from None
+    sizes = _sizes(data["sizes"], config, task)
+    names = _names(data["input_names"], sizes[0], "input_names")
+    classes = data.get("class_names")
+    if classes is not None:
+        classes = _names(classes, sizes[-1] if task == "multiclass" else 2, "class_names")
+    # The scaler standardises what the network sees, derived features included.
+    mean = _vector(data["scaler"], "mean", sizes[0])
+    scale = _vector(data["scaler"], "scale", sizes[0])
+    if (scale <= 0).any():
+        raise ModelFileError("scaler: every scale must be positive")
+    params = _params(data["params"], sizes)
+    epoch = data.get("epoch", 0)
+    if isinstance(epoch, bool) or not isinstance(epoch, int) or epoch < 0:
+        raise ModelFileError(f"epoch must be a whole number >= 0 (got {epoch!r})")
+    metrics = data.get("metrics") or {}
+    if not isinstance(metrics, dict):
+        raise ModelFileError("metrics must be an object")
+    return SavedModel(config, task, sizes, names, classes, mean, scale, params, epoch, metrics)
+
+
+def _sizes(sizes, config, task):
+    if not isinstance(sizes, list) or len(sizes) < 2 or not all(
+            isinstance(s, int) and not isinstance(s, bool) and 1 <= s <= 128 for s in sizes):
+        raise ModelFileError("sizes must be a list of layer widths, each 1 to 128")
+    if tuple(sizes[1:-1]) != config.hidden:
+        raise ModelFileError(f"sizes {sizes} do not match the config's hidden layers "
+                             f"{list(config.hidden)}")
+    if task != "multiclass" and sizes[-1] != 1:
+        raise ModelFileError(f"a {task} model has 1 output, the file says {sizes[-1]}")
+    return tuple(sizes)
+
+
+def _names(names, n, what):
+    if not isinstance(names, list) or len(names) != n or not all(isinstance(v, str) for v in names):
+        raise ModelFileError(f"{what} must be a list of {n} names")
+    return tuple(names)
+
+
+def _vector(scaler, key, n):
+    if not isinstance(scaler, dict) or key not in scaler:
+        raise ModelFileError("scaler must have 'mean' and 'scale'")
+    return _array(scaler[key], (n,), f"scaler {key}")
+
+
+def _array(values, shape, what):
+    try:
+        arr = np.array(values, dtype=float)
+    except (ValueError, TypeError):
+        raise ModelFileError(f"{what} must hold numbers only") from None
+    if arr.shape != shape:
+        raise ModelFileError(f"{what} must have shape {shape}, got {arr.shape}")
+    if not np.isfinite(arr).all():
+        raise ModelFileError(f"{what} holds a non-finite number")
+    if np.abs(arr).max(initial=0) > MAX_ABS:
+        raise ModelFileError(f"{what} holds a number beyond +-{MAX_ABS:g}")
+    return arr
+
+
+def _params(params, sizes):
+    shapes = [s for i, o in zip(sizes[:-1], sizes[1:]) for s in ((i, o), (o,))]
+    if not isinstance(params, list) or len(params) != len(shapes):
+        raise ModelFileError(f"params must be a list of {len(shapes)} arrays (W0, b0, W1, b1, ...)")
+    return [_array(p, shape, f"params[{k}]") for k, (p, shape) in enumerate(zip(params, shapes))]
