@@ -24,26 +24,34 @@ from types import MappingProxyType
 import numpy as np
 
 
+def _zeros_like(params):
+    return [np.zeros_like(w) for w in params]
+
+
 class SGD:
     """Stochastic gradient descent, optionally with (Nesterov) momentum."""
 
     def __init__(self, lr=0.01, momentum=0.0, nesterov=False):
         self.lr, self.momentum, self.nesterov = lr, momentum, nesterov
-        self._velocity = None
+        self._velocity = self._scratch = None
 
     def step(self, params, grads) -> None:
         """Update ``params`` in place from ``grads`` (lists of same-shaped arrays)."""
+        if self._scratch is None:
+            self._scratch = _zeros_like(params)
         if not self.momentum:
-            for w, g in zip(params, grads):
-                w -= self.lr * g
+            for w, g, tmp in zip(params, grads, self._scratch):
+                w -= np.multiply(g, self.lr, out=tmp)
             return
         if self._velocity is None:
-            self._velocity = [np.zeros_like(w) for w in params]
-        for w, g, v in zip(params, grads, self._velocity):
+            self._velocity = _zeros_like(params)
+        for w, g, v, tmp in zip(params, grads, self._velocity, self._scratch):
+            np.multiply(g, self.lr, out=tmp)
             v *= self.momentum
-            v -= self.lr * g
+            v -= tmp  # v = mu v - lr g
             if self.nesterov:
-                w += self.momentum * v - self.lr * g
+                w -= tmp  # w += mu v - lr g: look ahead along the new velocity
+                w += self.momentum * v
             else:
                 w += v
 
@@ -53,16 +61,23 @@ class RMSprop:
 
     def __init__(self, lr=0.001, rho=0.9, eps=1e-7):
         self.lr, self.rho, self.eps = lr, rho, eps
-        self._square = None
+        self._square = self._scratch = None
 
     def step(self, params, grads) -> None:
         """Update ``params`` in place from ``grads``."""
         if self._square is None:
-            self._square = [np.zeros_like(w) for w in params]
-        for w, g, s in zip(params, grads, self._square):
-            s *= self.rho
-            s += (1 - self.rho) * (g * g)
-            w -= self.lr * g / (np.sqrt(s) + self.eps)
+            self._square, self._scratch = _zeros_like(params), _zeros_like(params)
+        for w, g, s, tmp in zip(params, grads, self._square, self._scratch):
+            # s += (1 - rho) (g^2 - s) is s = rho s + (1 - rho) g^2 without a temporary.
+            np.multiply(g, g, out=tmp)
+            tmp -= s
+            tmp *= 1 - self.rho
+            s += tmp
+            np.sqrt(s, out=tmp)
+            tmp += self.eps
+            np.divide(g, tmp, out=tmp)
+            tmp *= self.lr
+            w -= tmp
 
 
 class Adam:
@@ -71,26 +86,30 @@ class Adam:
     def __init__(self, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-7):
         self.lr, self.beta1, self.beta2, self.eps = lr, beta1, beta2, eps
         self.t = 0
-        self._m = self._v = None
+        self._m = self._v = self._scratch = None
 
     def step(self, params, grads) -> None:
         """Update ``params`` in place from ``grads``."""
         if self._m is None:
-            self._m = [np.zeros_like(w) for w in params]
-            self._v = [np.zeros_like(w) for w in params]
+            self._m, self._v, self._scratch = (_zeros_like(params) for _ in range(3))
         self.t += 1
         # Bias corrections: the averages start at 0, so early on they underestimate g and g^2.
+        # lr m_hat / (sqrt(v_hat) + eps) == (lr sqrt(c2) / c1) m / (sqrt(v) + eps sqrt(c2)).
         c1 = 1 - self.beta1 ** self.t
-        c2 = 1 - self.beta2 ** self.t
-        for w, g, m, v in zip(params, grads, self._m, self._v):
-            m *= self.beta1
-            m += (1 - self.beta1) * g
-            v *= self.beta2
-            v += (1 - self.beta2) * (g * g)
-            denom = np.sqrt(v)
-            denom *= 1 / np.sqrt(c2)
-            denom += self.eps
-            w -= (self.lr / c1) * m / denom
+        root_c2 = np.sqrt(1 - self.beta2 ** self.t)
+        for w, g, m, v, tmp in zip(params, grads, self._m, self._v, self._scratch):
+            np.subtract(g, m, out=tmp)  # m += (1 - b1)(g - m)
+            tmp *= 1 - self.beta1
+            m += tmp
+            np.multiply(g, g, out=tmp)  # v += (1 - b2)(g^2 - v)
+            tmp -= v
+            tmp *= 1 - self.beta2
+            v += tmp
+            np.sqrt(v, out=tmp)
+            tmp += self.eps * root_c2
+            np.divide(m, tmp, out=tmp)
+            tmp *= self.lr * root_c2 / c1
+            w -= tmp
 
 
 def _sgd(s):

@@ -294,17 +294,21 @@ class Trainer:
 
     # -- measuring -----------------------------------------------------------------------------
     def _measure(self) -> EpochStats:
-        """Loss and metrics on both sets, gradient norms, dead and saturated units."""
-        model, cfg = self.model, self.config
-        # The gradient is the penalised objective's; the losses reported are the data's alone,
-        # so train and test compare like with like.
-        model.loss_and_gradient(self.X_train, self.Y_train, self.loss_name, cfg.penalty,
-                                cfg.penalty_rate, with_loss=False)
-        hidden = model.workspace(len(self.X_train)).acts[:-1]
-        dead, saturated = _unit_health(hidden, cfg.activation)
-        grad_norms = tuple(float(np.sqrt(np.sum(gw * gw) + np.sum(gb * gb)))
-                           for gw, gb in zip(model.grad_weights, model.grad_biases))
-        train_out = model.workspace(len(self.X_train)).acts[-1].copy()
+        """Loss and metrics on both sets, gradient norms, dead and saturated units.
+
+        The gradient norms are those of the last mini-batch's gradient (the step the optimizer
+        just took; for full-batch descent, the whole set's gradient): measuring them on the
+        whole training set would cost a second backward pass every epoch.
+        """
+        model = self.model
+        if self.epoch == 0:  # no step taken yet: the whole training set's gradient
+            model.loss_and_gradient(self.X_train, self.Y_train, self.loss_name,
+                                    self.config.penalty, self.config.penalty_rate)
+        grad_norms = tuple(float(np.sqrt(np.dot(g.ravel(), g.ravel())))
+                           for g in model.grad_blocks)
+        ws = model.workspace(len(self._X1_train))
+        train_out = model._forward(ws, self._X1_train).copy()
+        dead, saturated = _unit_health(ws.acts[:-1], self.config.activation)
         test_out = model.forward(self.X_test)
         loss = LOSSES[self.loss_name]
         metrics = {"train_loss": loss.value(train_out, self.Y_train),

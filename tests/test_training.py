@@ -148,13 +148,30 @@ def test_stats_match_a_direct_computation():
     assert row["test_loss"] == pytest.approx(LOSSES["bce"].value(out, trainer.Y_test), rel=1e-6)
     accuracy = np.mean((out[:, 0] > 0.5) == trainer.dataset.y_test.astype(bool))
     assert row["test_accuracy"] == pytest.approx(accuracy)
-    trainer.model.loss_and_gradient(trainer.X_train, trainer.Y_train, "bce")
-    norms = [np.sqrt(np.sum(gw ** 2) + np.sum(gb ** 2))
-             for gw, gb in zip(trainer.model.grad_weights, trainer.model.grad_biases)]
-    assert [row[f"grad_norm_{i + 1}"] for i in range(3)] == pytest.approx(norms, rel=1e-5)
     hidden = trainer.model.forward_layers(trainer.X_train)[:-1]
     dead = np.mean([np.mean((a <= 0).all(axis=0)) for _, a in hidden])
     assert row["dead_fraction"] == pytest.approx(dead)
+
+
+def _layer_norms(model):
+    return [np.sqrt(np.sum(gw ** 2) + np.sum(gb ** 2))
+            for gw, gb in zip(model.grad_weights, model.grad_biases)]
+
+
+def test_gradient_norms_are_those_of_the_step_just_taken():
+    # Full-batch descent: the step of epoch 2 uses the whole set's gradient at epoch 1's weights.
+    trainer = Trainer(TrainConfig(batch_size=5000, dtype="float64"))
+    check = Trainer(TrainConfig(batch_size=5000, dtype="float64"))
+    check.model.loss_and_gradient(check.X_train, check.Y_train, "bce")
+    assert [trainer.history.last()[f"grad_norm_{i}"] for i in (1, 2, 3)] == pytest.approx(
+        _layer_norms(check.model), rel=1e-9)  # epoch 0: the gradient at the initial weights
+    trainer.run(epochs=1)
+    before = trainer.model.get_params()
+    trainer.run(epochs=1)
+    check.model.set_params(before)
+    check.model.loss_and_gradient(check.X_train, check.Y_train, "bce")
+    assert [trainer.history.last()[f"grad_norm_{i}"] for i in (1, 2, 3)] == pytest.approx(
+        _layer_norms(check.model), rel=1e-9)
 
 
 def test_saturation_is_measured_for_tanh():
