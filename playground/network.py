@@ -72,6 +72,7 @@ class _Workspace:
         self.deltas = [np.empty((n, w), dtype, order="F") for w in widths]
         self.scratch = [np.empty((n, w), dtype, order="F") for w in widths]
         self.deltas[-1] = np.empty((n, sizes[-1]), dtype)
+        self.last_input = None
         layers = range(net.n_layers)
         following = self.inputs[1:] + self.acts[-1:]  # what each layer's output feeds
         self.forward_plan = [(net.blocks[i], self.z[i], net._layer_activation(i).forward,
@@ -204,6 +205,7 @@ class MLP:
         return ws
 
     def _forward(self, ws, x1):
+        ws.last_input = x1  # lets a caller tell whether the buffers still hold this pass
         x = x1
         for block, z, f, a, x_next in ws.forward_plan:
             np.matmul(x, block, out=z)
@@ -237,14 +239,16 @@ class MLP:
             return float("nan")
         return LOSSES[loss].value(ws.acts[-1], Y) + rate * self.penalty_value(penalty)
 
-    def gradient(self, ws: _Workspace, x1, Y, loss, penalty, rate) -> None:
+    def gradient(self, ws: _Workspace, x1, Y, loss, penalty, rate, forward=True) -> None:
         """Forward and backward pass of a batch; the gradient lands in ``grad``.
 
         The lean entry point for training loops: ``x1`` is the batch with a ones column appended
         (samples, inputs + 1), ``ws`` the workspace of its size, ``loss`` and ``penalty`` the
-        records rather than their names; nothing is checked.
+        records rather than their names; nothing is checked. ``forward=False`` reuses the
+        activations a forward pass over the same ``x1`` at the same weights left in ``ws``.
         """
-        self._forward(ws, x1)
+        if forward:
+            self._forward(ws, x1)
         self._backward(ws, x1, Y, loss)
         if rate:
             self.grad += rate * self.weight_mask * penalty.gradient(self.theta)

@@ -15,10 +15,12 @@ Input pipeline: raw features (the plane's x1, x2 or a table's columns) -> derive
 
 from __future__ import annotations
 
+import functools
 import time
 from dataclasses import dataclass
 
 import numpy as np
+from threadpoolctl import ThreadpoolController
 
 from playground.config import TrainConfig
 from playground.datasets import DATASETS, Dataset, Standardizer, derive_features, make_dataset
@@ -30,6 +32,7 @@ __all__ = ["TrainConfig", "Trainer", "EpochStats", "History", "Grid", "build_dat
 
 # A unit counts as saturated on a sample when its slope f'(z) is below this share of its maximum.
 SATURATION_SLOPE = 0.05
+_SATURATED = float(np.sqrt(1 - SATURATION_SLOPE))  # the |tanh| above which that happens
 READY, DIVERGED, STOPPED, DONE = "ready", "diverged", "stopped", "done"
 
 
@@ -101,6 +104,12 @@ class History:
 def _mean_or_nan(values):
     values = [v for v in values if v == v]
     return float(np.mean(values)) if values else float("nan")
+
+
+@functools.lru_cache(maxsize=1)
+def _blas() -> ThreadpoolController:
+    """One handle on the BLAS thread pools (finding them scans the loaded libraries once)."""
+    return ThreadpoolController()
 
 
 def build_dataset(config: TrainConfig) -> Dataset:
@@ -220,34 +229,28 @@ class Trainer:
         At least one epoch runs when training can go on. Returns the stats of the epochs run.
         """
         done, start = [], time.perf_counter()
-        while self.can_train and (epochs is None or len(done) < epochs):
-            done.append(self.run_epoch())
-            if seconds is not None and time.perf_counter() - start >= seconds:
-                break
-            if epochs is None and seconds is None:
-                break
+        # One BLAS thread: for matrices this small, waking threads costs more than it gives,
+        # and on a shared server every session should keep to one core.
+        with _blas().limit(limits=1, user_api="blas"):
+            while self.can_train and (epochs is None or len(done) < epochs):
+                done.append(self.run_epoch())
+                if seconds is not None and time.perf_counter() - start >= seconds:
+                    break
+                if epochs is None and seconds is None:
+                    break
         return done
 
     def run_epoch(self) -> EpochStats:
         """One pass over the shuffled training set in mini-batches, then measure and record."""
         if not self.can_train:
             raise RuntimeError(f"cannot train: {self.message}")
-        model, cfg = self.model, self.config
+        model = self.model
         before = model.theta.copy()
-        n = len(self._X1_train)
-        size = min(cfg.batch_size, n)
-        order = self._order.permutation(n)
-        X, Y = self._X1_train[order], self.Y_train[order]
-        loss, penalty, rate = LOSSES[self.loss_name], PENALTIES[cfg.penalty], cfg.penalty_rate
-        full = model.workspace(size)
-        gradient, step = model.gradient, self.optimizer.step
-        params, grads = [model.theta], [model.grad]
         with np.errstate(all="ignore"):  # overflow is caught below, as divergence
-            for lo in range(0, n, size):
-                x = X[lo:lo + size]
-                gradient(full if len(x) == size else model.workspace(len(x)), x,
-                         Y[lo:lo + size], loss, penalty, rate)
-                step(params, grads)
+            if self.config.batch_size >= len(self._X1_train):
+                self._full_batch_step()
+            else:
+                self._mini_batch_steps()
             self.epoch += 1
             stats = self._measure()
         if not (np.isfinite(stats.metrics["train_loss"]) and np.isfinite(model.theta).all()):
@@ -257,6 +260,32 @@ class Trainer:
         self._check_early_stop(stats)
         self._check_limits()
         return stats
+
+    def _mini_batch_steps(self):
+        model, cfg = self.model, self.config
+        n = len(self._X1_train)
+        size = cfg.batch_size
+        order = self._order.permutation(n)
+        X, Y = self._X1_train[order], self.Y_train[order]
+        loss, penalty, rate = LOSSES[self.loss_name], PENALTIES[cfg.penalty], cfg.penalty_rate
+        full = model.workspace(size)
+        gradient, step = model.gradient, self.optimizer.step
+        params, grads = [model.theta], [model.grad]
+        for lo in range(0, n, size):
+            x = X[lo:lo + size]
+            gradient(full if len(x) == size else model.workspace(len(x)), x, Y[lo:lo + size],
+                     loss, penalty, rate)
+            step(params, grads)
+
+    def _full_batch_step(self):
+        # The order of the points does not matter in one batch, and the measurement after the
+        # previous epoch usually left the forward pass at these very weights: reuse it.
+        model, cfg = self.model, self.config
+        ws = model.workspace(len(self._X1_train))
+        fresh = ws.last_input is self._X1_train and np.array_equal(model.theta, self._measured)
+        model.gradient(ws, self._X1_train, self.Y_train, LOSSES[self.loss_name],
+                       PENALTIES[cfg.penalty], cfg.penalty_rate, forward=not fresh)
+        self.optimizer.step([model.theta], [model.grad])
 
     def _diverge(self, before, stats):
         self.model.theta[...] = before
@@ -306,10 +335,11 @@ class Trainer:
                                     self.config.penalty, self.config.penalty_rate)
         grad_norms = tuple(float(np.sqrt(np.dot(g.ravel(), g.ravel())))
                            for g in model.grad_blocks)
+        test_out = model.forward(self.X_test)  # first: it may share the training set's buffers
         ws = model.workspace(len(self._X1_train))
         train_out = model._forward(ws, self._X1_train).copy()
+        self._measured = model.theta.copy()
         dead, saturated = _unit_health(ws.acts[:-1], self.config.activation)
-        test_out = model.forward(self.X_test)
         loss = LOSSES[self.loss_name]
         metrics = {"train_loss": loss.value(train_out, self.Y_train),
                    "test_loss": loss.value(test_out, self.Y_test)}
@@ -359,21 +389,18 @@ def _unit_health(hidden_acts, activation):
 
     A ReLU unit is dead when it outputs 0 for every training point: no gradient reaches its
     weights any more. A tanh or sigmoid activation is saturated when its slope is under 5 % of
-    the maximum slope, so the unit barely learns from that point.
+    the maximum slope, so the unit barely learns from that point: for tanh, 1 - a^2 < 0.05, i.e.
+    |a| > sqrt(0.95); for sigmoid, 4 a (1 - a) < 0.05, i.e. |a - 1/2| > sqrt(0.95) / 2.
     """
-    dead, saturated = [], []
-    for a in hidden_acts:
-        if activation == "relu":
-            dead.append(float(np.mean(~(a > 0).any(axis=0))))
-        else:
-            dead.append(float("nan"))
-        if activation == "tanh":
-            saturated.append(float(np.mean(1 - a * a < SATURATION_SLOPE)))
-        elif activation == "sigmoid":
-            saturated.append(float(np.mean(4 * a * (1 - a) < SATURATION_SLOPE)))
-        else:
-            saturated.append(float("nan"))
-    return tuple(dead), tuple(saturated)
+    nan = (float("nan"),) * len(hidden_acts)
+    if activation == "relu":
+        return tuple(float(np.mean(~(a > 0).any(axis=0))) for a in hidden_acts), nan
+    if activation == "tanh":
+        return nan, tuple(np.count_nonzero(np.abs(a) > _SATURATED) / a.size for a in hidden_acts)
+    if activation == "sigmoid":
+        return nan, tuple(np.count_nonzero(np.abs(a - 0.5) > _SATURATED / 2) / a.size
+                          for a in hidden_acts)
+    return nan, nan
 
 
 def _task_metrics(task, split, out, Y):
