@@ -1,0 +1,355 @@
+"""Plotly figures of a training run: pure functions of NumPy arrays, no Streamlit.
+
+Every builder returns a figure *dict* ({"data": [...], "layout": {...}}) with NumPy arrays left in
+place: ``st.plotly_chart``, ``plotly.io`` and the live chart component all take it, Plotly 7 sends
+the arrays as compact typed arrays, and skipping ``go.Figure``'s validation keeps a redraw cheap
+(a test validates every builder's output with ``go.Figure``). Arrays are float32 where the
+precision is only for the eye.
+
+Sub-plots are laid out by hand (x-axis domains) rather than with make_subplots, which is slow in
+a redraw loop.
+
+Left out: anything interactive beyond Plotly's own hover, zoom and PNG download.
+"""
+
+from __future__ import annotations
+
+import base64
+from types import MappingProxyType
+
+import numpy as np
+
+from playground.charts_image import encode_png
+
+PALETTES = MappingProxyType({
+    # The classic playground's blue and orange, then d3's category colours.
+    "classic": ("#0877bd", "#f59322", "#2ca02c", "#d62728", "#9467bd"),
+    # Okabe and Ito's colour-blind-safe set.
+    "colorblind": ("#0072b2", "#e69f00", "#009e73", "#d55e00", "#cc79a7"),
+})
+"""Class colours, class 0 first; for weights, index 0 is negative and index 1 positive."""
+
+MAX_LINE_POINTS = 4000
+MAX_LINKS = 1500
+
+
+def _diverging(palette):
+    return [[0.0, palette[0]], [0.5, "#f7f7f7"], [1.0, palette[1]]]
+
+
+def _rgb(hex_colour):
+    return np.array([int(hex_colour[i:i + 2], 16) for i in (1, 3, 5)], dtype=np.float32)
+
+
+def _png_url(rgba: np.ndarray) -> str:
+    return "data:image/png;base64," + base64.b64encode(encode_png(rgba)).decode("ascii")
+
+
+def _base_layout(height, **extra):
+    layout = {"height": height, "margin": {"l": 50, "r": 20, "t": 36, "b": 40},
+              "legend": {"orientation": "h", "y": -0.12, "x": 0}, "hovermode": "closest"}
+    layout.update(extra)
+    return layout
+
+
+# -- the decision boundary -------------------------------------------------------------------
+def boundary_rgba(values: np.ndarray, task: str, palette, discretize=False, zrange=(-1, 1),
+                  opacity=0.75) -> np.ndarray:
+    """Colour each grid cell: (ny, nx, 4) uint8, row 0 at the TOP (image order).
+
+    Binary: a blue-white-orange ramp over P(class 1) (discretized: the predicted class's colour).
+    Multi-class: the arg-max class's colour, faded toward white as the confidence falls to
+    1/classes (discretized: full colour). Regression: the ramp over the output in ``zrange``.
+    """
+    white = np.full(3, 247, np.float32)
+    if task == "multiclass":
+        k = values.shape[-1]
+        winner = values.argmax(axis=-1)
+        colours = np.stack([_rgb(c) for c in palette[:k]])[winner]
+        strength = np.ones(winner.shape, np.float32) if discretize else (
+            (values.max(axis=-1) - 1 / k) / (1 - 1 / k))
+    else:
+        low, high = (0.0, 1.0) if task == "binary" else zrange
+        t = np.clip((values - low) / (high - low), 0, 1).astype(np.float32)
+        if discretize:
+            t = (t > 0.5).astype(np.float32)
+        side = t >= 0.5
+        colours = np.where(side[..., None], _rgb(palette[1]), _rgb(palette[0]))
+        strength = np.abs(2 * t - 1)
+    rgb = white + (colours - white) * strength[..., None]
+    rgba = np.empty(values.shape[:2] + (4,), np.uint8)
+    rgba[..., :3] = np.clip(rgb, 0, 255)
+    rgba[..., 3] = round(255 * opacity)
+    return rgba[::-1]
+
+
+def boundary_figure(xs, ys, values, task, *, palette=PALETTES["classic"], discretize=False,
+                    train=None, test=None, class_names=None, zrange=(-1, 1),
+                    axis_titles=("x1", "x2"), height=420, title=None) -> dict:
+    """The network's output over the input plane, drawn as an image, with the data on top.
+
+    ``train`` / ``test``: ``(X, y, predicted)`` with X (n, 2) plane coordinates, y labels (or
+    targets), predicted classes (or None); misclassified points get a black cross.
+    """
+    url = _png_url(boundary_rgba(values, task, palette, discretize, zrange))
+    image = {"source": url, "xref": "x", "yref": "y", "x": float(xs[0]), "y": float(ys[-1]),
+             "sizex": float(xs[-1] - xs[0]), "sizey": float(ys[-1] - ys[0]),
+             "sizing": "stretch", "layer": "below"}
+    data = []
+    for name, points, symbol in (("train", train, "circle"), ("test", test, "diamond")):
+        if points is not None:
+            data.append(_points_trace(name, points, task, palette, symbol, class_names, zrange))
+    wrong = [_misclassified(p) for p in (train, test) if p is not None and task != "regression"]
+    if wrong:
+        X = np.vstack(wrong)
+        data.append({"type": "scattergl", "mode": "markers", "name": "misclassified",
+                     "x": X[:, 0].astype(np.float32), "y": X[:, 1].astype(np.float32),
+                     "marker": {"symbol": "x-thin", "size": 9,
+                                "line": {"width": 2, "color": "#111"}},
+                     "hoverinfo": "skip"})
+    layout = _base_layout(height, images=[image], title={"text": title or "", "x": 0.02},
+                          xaxis={"range": [float(xs[0]), float(xs[-1])], "title": axis_titles[0],
+                                 "showgrid": False, "zeroline": False, "constrain": "domain"},
+                          yaxis={"range": [float(ys[0]), float(ys[-1])], "title": axis_titles[1],
+                                 "showgrid": False, "zeroline": False})
+    return {"data": data, "layout": layout}
+
+
+def _points_trace(name, points, task, palette, symbol, class_names, zrange):
+    X, y, _ = points
+    X = np.asarray(X, np.float32)
+    if task == "regression":
+        colour = {"color": np.asarray(y, np.float32), "colorscale": _diverging(palette),
+                  "cmin": zrange[0], "cmax": zrange[1]}
+        text = [f"target {v:.3g}" for v in y]
+    else:
+        colour = {"color": [palette[int(c)] for c in y]}
+        names = class_names or [str(i) for i in range(len(palette))]
+        text = [names[int(c)] for c in y]
+    line = {"width": 1, "color": "white"} if name == "train" else {"width": 1.5, "color": "#222"}
+    return {"type": "scattergl", "mode": "markers", "name": name, "x": X[:, 0], "y": X[:, 1],
+            "text": text, "hovertemplate": f"{name}: %{{text}}<extra></extra>",
+            "marker": {**colour, "symbol": symbol, "size": 7 if name == "train" else 8,
+                       "line": line}}
+
+
+def _misclassified(points):
+    X, y, predicted = points
+    if predicted is None:
+        return np.empty((0, 2))
+    return np.asarray(X)[np.asarray(predicted) != np.asarray(y)]
+
+
+# -- loss and metric curves ---------------------------------------------------------------------
+def decimate(x: np.ndarray, y: np.ndarray, limit: int = MAX_LINE_POINTS):
+    """At most ~limit points of a line, keeping each bucket's lowest and highest value."""
+    n = len(x)
+    if n <= limit:
+        return x, y
+    buckets = limit // 2
+    edges = np.linspace(0, n, buckets + 1).astype(int)
+    keep = [0, n - 1]
+    for lo, hi in zip(edges[:-1], edges[1:]):
+        part = y[lo:hi]
+        if len(part) and np.isfinite(part).any():
+            keep += [lo + int(np.nanargmin(part)), lo + int(np.nanargmax(part))]
+    keep = np.unique(keep)
+    return x[keep], y[keep]
+
+
+def _line(name, x, y, colour, dash="solid", axis="", width=2):
+    x, y = decimate(np.asarray(x), np.asarray(y, np.float64))
+    return {"type": "scatter", "mode": "lines", "name": name, "x": x.astype(np.int32),
+            "y": y.astype(np.float32), "line": {"color": colour, "dash": dash, "width": width},
+            "xaxis": f"x{axis}", "yaxis": f"y{axis}",
+            "hovertemplate": f"{name}<br>epoch %{{x}}: %{{y:.4g}}<extra></extra>"}
+
+
+def loss_figure(history: dict, *, metric: str = "accuracy", log_y=False, best_epoch=None,
+                palette=PALETTES["classic"], height=300, line_width=2) -> dict:
+    """Train and test loss per epoch (left) and accuracy or R^2 (right).
+
+    ``history`` maps column names (epoch, train_loss, test_loss, train_<metric>, ...) to arrays.
+    """
+    epoch = np.asarray(history["epoch"])
+    data = [_line("train loss", epoch, history["train_loss"], palette[0], width=line_width),
+            _line("test loss", epoch, history["test_loss"], palette[1], "dash", width=line_width)]
+    for split, colour, dash in (("train", palette[0], "solid"), ("test", palette[1], "dash")):
+        data.append(_line(f"{split} {metric}", epoch, history[f"{split}_{metric}"], colour, dash,
+                          "2", width=line_width))
+    shapes = []
+    if best_epoch is not None:
+        shapes.append({"type": "line", "xref": "x", "yref": "paper", "x0": best_epoch,
+                       "x1": best_epoch, "y0": 0, "y1": 1,
+                       "line": {"color": "#2a9d3f", "width": 2, "dash": "dot"}})
+    label = {"accuracy": "accuracy", "r2": "R²"}.get(metric, metric)
+    layout = _base_layout(
+        height, shapes=shapes, hovermode="x unified",
+        xaxis={"domain": [0, 0.6], "title": "epoch"},
+        yaxis={"title": "loss", "type": "log" if log_y else "linear"},
+        xaxis2={"domain": [0.72, 1], "title": "epoch", "anchor": "y2"},
+        yaxis2={"title": label, "anchor": "x2",
+                "range": [0, 1.02] if metric == "accuracy" else None},
+        annotations=[] if best_epoch is None else [
+            {"x": best_epoch, "y": 1, "xref": "x", "yref": "paper", "text": "best",
+             "showarrow": False, "yanchor": "bottom", "font": {"color": "#2a9d3f"}}])
+    return {"data": data, "layout": layout}
+
+
+# -- weights and training health ----------------------------------------------------------------
+def _domains(n, gap=0.04):
+    width = (1 - gap * (n - 1)) / n
+    return [[i * (width + gap), i * (width + gap) + width] for i in range(n)]
+
+
+def _axis_key(kind, i):
+    return kind if i == 0 else f"{kind}{i + 1}"
+
+
+def weights_figure(weights: list, *, bins=24, palette=PALETTES["classic"], height=220) -> dict:
+    """A histogram of each layer's weights, side by side (layer 1 = input to first hidden)."""
+    data, layout = [], _base_layout(height, showlegend=False, bargap=0.05,
+                                    margin={"l": 40, "r": 10, "t": 30, "b": 30})
+    annotations = []
+    for i, (W, domain) in enumerate(zip(weights, _domains(len(weights)))):
+        w = np.asarray(W, np.float64).ravel()
+        reach = max(float(np.abs(w).max(initial=0.0)), 1e-6)
+        counts, edges = np.histogram(w, bins=bins, range=(-reach, reach))
+        centres = ((edges[:-1] + edges[1:]) / 2).astype(np.float32)
+        colours = [palette[1] if c > 0 else palette[0] for c in centres]
+        data.append({"type": "bar", "x": centres, "y": counts.astype(np.int32),
+                     "marker": {"color": colours}, "xaxis": f"x{i + 1}", "yaxis": f"y{i + 1}",
+                     "hovertemplate": "w ≈ %{x:.3g}: %{y} weights<extra></extra>"})
+        layout[_axis_key("xaxis", i)] = {"domain": domain, "anchor": f"y{i + 1}",
+                                         "zeroline": True, "tickfont": {"size": 10}}
+        layout[_axis_key("yaxis", i)] = {"anchor": f"x{i + 1}", "showticklabels": i == 0}
+        annotations.append({"text": f"layer {i + 1} ({W.shape[0]}→{W.shape[1]})",
+                            "x": sum(domain) / 2, "y": 1.0, "xref": "paper", "yref": "paper",
+                            "showarrow": False, "yanchor": "bottom", "font": {"size": 11}})
+    layout["annotations"] = annotations
+    return {"data": data, "layout": layout}
+
+
+def health_figure(history: dict, *, n_layers: int, palette=PALETTES["classic"],
+                  height=220) -> dict:
+    """Per-layer gradient norms (log scale, left) and dead / saturated fractions (right)."""
+    epoch = np.asarray(history["epoch"])
+    shades = _layer_shades(palette, n_layers)
+    data = [_line(f"‖∇ layer {i + 1}‖", epoch, history[f"grad_norm_{i + 1}"], shades[i],
+                  width=1.5) for i in range(n_layers)]
+    for key, name, dash in (("dead_fraction", "dead ReLUs", "solid"),
+                            ("saturated_fraction", "saturated", "dot")):
+        values = np.asarray(history[key], np.float64)
+        if np.isfinite(values).any():
+            data.append(_line(name, epoch, values, "#555", dash, "2", width=1.5))
+    layout = _base_layout(
+        height, margin={"l": 50, "r": 10, "t": 20, "b": 30},
+        xaxis={"domain": [0, 0.6], "title": "epoch"},
+        yaxis={"title": "gradient norm", "type": "log", "exponentformat": "power"},
+        xaxis2={"domain": [0.72, 1], "title": "epoch", "anchor": "y2"},
+        yaxis2={"title": "fraction of units", "anchor": "x2", "range": [0, 1]})
+    return {"data": data, "layout": layout}
+
+
+def _layer_shades(palette, n):
+    start, end = _rgb(palette[0]), _rgb(palette[1])
+    return ["#%02x%02x%02x" % tuple(int(v) for v in start + (end - start) * t)
+            for t in np.linspace(0, 1, max(n, 2))]
+
+
+# -- the network diagram ---------------------------------------------------------------------
+def _node_positions(sizes):
+    """x = layer index; y spread evenly in [0, 1] per layer, centred."""
+    most = max(sizes)
+    positions = []
+    for layer, n in enumerate(sizes):
+        y = (np.arange(n) - (n - 1) / 2) / max(most - 1, 1) + 0.5
+        positions.append(np.column_stack([np.full(n, layer, float), 1 - y]))
+    return positions
+
+
+def network_figure(weights: list, biases: list, *, input_names=None, output_names=None,
+                   palette=PALETTES["classic"], height=360, width_scale=6.0) -> dict:
+    """Neurons as nodes, weights as links: width shows |w|, colour its sign (orange +, blue -).
+
+    Hovering a link's midpoint shows its weight; hovering a node shows its bias. With more than
+    MAX_LINKS links, only the strongest are drawn (the title says so).
+    """
+    sizes = [weights[0].shape[0]] + [W.shape[1] for W in weights]
+    pos = _node_positions(sizes)
+    links = _links(weights, pos)
+    shown, total = len(links["w"]), sum(W.size for W in weights)
+    reach = max(float(np.abs(links["w"]).max(initial=0.0)), 1e-9)
+    data = _link_traces(links, reach, palette, width_scale)
+    data.append(_link_hover(links))
+    data.append(_node_trace(sizes, pos, biases, input_names, output_names, palette))
+    title = "" if shown == total else f"strongest {shown} of {total} weights shown"
+    layout = _base_layout(height, showlegend=False, title={"text": title, "x": 0.02},
+                          margin={"l": 10, "r": 10, "t": 30 if title else 10, "b": 10},
+                          xaxis={"visible": False, "range": [-0.4, len(sizes) - 0.6]},
+                          yaxis={"visible": False, "range": [-0.08, 1.08]})
+    return {"data": data, "layout": layout}
+
+
+def _links(weights, pos):
+    ends, values, labels = [], [], []
+    for layer, W in enumerate(weights):
+        i, j = np.meshgrid(np.arange(W.shape[0]), np.arange(W.shape[1]), indexing="ij")
+        a, b = pos[layer][i.ravel()], pos[layer + 1][j.ravel()]
+        ends.append(np.stack([a, b], axis=1))
+        values.append(W.ravel())
+        labels += [f"layer {layer + 1}: {p} → {q}" for p, q in zip(i.ravel(), j.ravel())]
+    ends, values = np.concatenate(ends), np.concatenate(values).astype(np.float64)
+    labels = np.array(labels, dtype=object)
+    if len(values) > MAX_LINKS:
+        keep = np.sort(np.argsort(-np.abs(values))[:MAX_LINKS])
+        ends, values, labels = ends[keep], values[keep], labels[keep]
+    return {"ends": ends, "w": values, "labels": labels}
+
+
+def _link_traces(links, reach, palette, width_scale, levels=4):
+    """Links grouped by sign and width level: a few traces of None-separated segments."""
+    traces = []
+    strength = np.abs(links["w"]) / reach
+    level = np.minimum((strength * levels).astype(int), levels - 1)
+    for sign, colour in ((-1, palette[0]), (1, palette[1])):
+        for lv in range(levels):
+            pick = (np.sign(links["w"]) == sign) & (level == lv)
+            if not pick.any():
+                continue
+            seg = links["ends"][pick]
+            xy = np.full((len(seg) * 3, 2), np.nan, np.float32)
+            xy[0::3], xy[1::3] = seg[:, 0], seg[:, 1]
+            traces.append({"type": "scatter", "mode": "lines", "x": xy[:, 0], "y": xy[:, 1],
+                           "line": {"color": colour, "width": 0.5 + width_scale * (lv + 1) / levels},
+                           "opacity": 0.35 + 0.6 * (lv + 1) / levels, "hoverinfo": "skip"})
+    return traces
+
+
+def _link_hover(links):
+    mid = links["ends"].mean(axis=1).astype(np.float32)
+    text = [f"{label}<br>w = {w:.4g}" for label, w in zip(links["labels"], links["w"])]
+    return {"type": "scatter", "mode": "markers", "x": mid[:, 0], "y": mid[:, 1],
+            "marker": {"size": 8, "color": "rgba(0,0,0,0)"}, "text": text,
+            "hovertemplate": "%{text}<extra></extra>"}
+
+
+def _node_trace(sizes, pos, biases, input_names, output_names, palette):
+    xy = np.concatenate(pos).astype(np.float32)
+    text, colours = [], []
+    for layer, n in enumerate(sizes):
+        for k in range(n):
+            if layer == 0:
+                name = input_names[k] if input_names else f"input {k + 1}"
+                text.append(f"{name}")
+                colours.append("#ffffff")
+                continue
+            b = float(biases[layer - 1][k])
+            is_out = layer == len(sizes) - 1
+            name = (output_names[k] if is_out and output_names else
+                    f"output {k + 1}" if is_out else f"layer {layer} neuron {k + 1}")
+            text.append(f"{name}<br>bias = {b:.4g}")
+            colours.append(palette[1] if b > 0 else palette[0])
+    return {"type": "scatter", "mode": "markers", "x": xy[:, 0], "y": xy[:, 1], "text": text,
+            "hovertemplate": "%{text}<extra></extra>",
+            "marker": {"size": 16, "color": colours, "line": {"width": 1.5, "color": "#333"}}}

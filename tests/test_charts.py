@@ -1,0 +1,123 @@
+"""Figure builders: valid Plotly figures that carry the numbers they claim to show."""
+
+import base64
+import zlib
+
+import numpy as np
+import plotly.graph_objects as go
+import pytest
+
+from playground import charts
+from playground.config import TrainConfig
+from playground.training import Trainer
+
+
+@pytest.fixture(scope="module")
+def trainer():
+    t = Trainer(TrainConfig(hidden=(5, 3)))
+    t.run(epochs=5)
+    return t
+
+
+def _png_pixels(url):
+    """Decode the PNG our encoder writes (8-bit RGBA, Sub filter) back to an array."""
+    raw = base64.b64decode(url.split(",", 1)[1])
+    width, height = int.from_bytes(raw[16:20], "big"), int.from_bytes(raw[20:24], "big")
+    at, chunks = 8, b""
+    while at < len(raw):
+        n = int.from_bytes(raw[at:at + 4], "big")
+        if raw[at + 4:at + 8] == b"IDAT":
+            chunks += raw[at + 8:at + 8 + n]
+        at += 12 + n
+    rows = np.frombuffer(zlib.decompress(chunks), np.uint8).reshape(height, 1 + width * 4)
+    assert (rows[:, 0] == 1).all()
+    pixels = np.cumsum(rows[:, 1:].reshape(height, width, 4).astype(np.int64), axis=1) % 256
+    return pixels.astype(np.uint8)
+
+
+def test_boundary_figure_is_valid_and_colours_by_probability(trainer):
+    grid = trainer.grid(resolution=20)
+    points = (trainer.dataset.X_train, trainer.dataset.y_train,
+              (trainer.predict(trainer.dataset.X_train)[:, 0] > 0.5).astype(int))
+    fig = charts.boundary_figure(grid.xs, grid.ys, grid.values, "binary", train=points,
+                                 test=points)
+    go.Figure(fig)  # raises if any property is invalid
+    names = [t["name"] for t in fig["data"]]
+    assert names == ["train", "test", "misclassified"]
+    wrong = np.sum(points[2] != points[1])
+    assert len(fig["data"][2]["x"]) == 2 * wrong
+    pixels = _png_pixels(fig["layout"]["images"][0]["source"])
+    assert pixels.shape == (20, 20, 4)
+    # The image's top-left pixel is the grid's highest y row, first x column.
+    expected = charts.boundary_rgba(grid.values, "binary", charts.PALETTES["classic"])
+    assert np.array_equal(pixels, expected)
+    p = grid.values[-1, 0]
+    blue, orange = np.array([8, 119, 189]), np.array([245, 147, 34])
+    nearer = orange if p > 0.5 else blue
+    assert np.abs(pixels[0, 0, :3].astype(int) - nearer).sum() < np.abs(
+        pixels[0, 0, :3].astype(int) - (blue if p > 0.5 else orange)).sum()
+
+
+def test_discretized_multiclass_uses_the_winning_class_colour():
+    values = np.zeros((2, 3, 3))
+    values[..., 2] = 1.0
+    values[0, 0] = [0.6, 0.3, 0.1]
+    rgba = charts.boundary_rgba(values, "multiclass", charts.PALETTES["colorblind"],
+                                discretize=True)
+    # row 0 of the image is the top row, i.e. values[-1]
+    assert tuple(rgba[1, 0, :3]) == (0, 114, 178) and tuple(rgba[0, 0, :3]) == (0, 158, 115)
+
+
+def test_loss_figure_carries_every_epoch_and_marks_the_best(trainer):
+    history = {k: trainer.history[k] for k in trainer.history.columns}
+    fig = charts.loss_figure(history, log_y=True, best_epoch=3)
+    go.Figure(fig)
+    assert [t["name"] for t in fig["data"]] == ["train loss", "test loss", "train accuracy",
+                                                "test accuracy"]
+    np.testing.assert_allclose(fig["data"][0]["y"], history["train_loss"], rtol=1e-6)
+    assert fig["layout"]["yaxis"]["type"] == "log"
+    assert fig["layout"]["shapes"][0]["x0"] == 3
+
+
+def test_decimate_keeps_extremes_and_ends():
+    x = np.arange(100_000)
+    y = np.sin(x / 500.0)
+    y[54_321] = 5.0
+    dx, dy = charts.decimate(x, y, limit=1000)
+    assert len(dx) <= 1002 and dx[0] == 0 and dx[-1] == 99_999
+    assert dy.max() == 5.0 and dy.min() == pytest.approx(-1, abs=1e-4)
+
+
+def test_weights_figure_counts_every_weight(trainer):
+    weights = trainer.layer_weights()
+    fig = charts.weights_figure(weights)
+    go.Figure(fig)
+    assert [int(np.sum(t["y"])) for t in fig["data"]] == [W.size for W in weights]
+
+
+def test_health_figure_has_a_gradient_line_per_layer(trainer):
+    history = {k: trainer.history[k] for k in trainer.history.columns}
+    fig = charts.health_figure(history, n_layers=3)
+    go.Figure(fig)
+    assert [t["name"] for t in fig["data"]][:3] == ["‖∇ layer 1‖", "‖∇ layer 2‖", "‖∇ layer 3‖"]
+    assert "saturated" in [t["name"] for t in fig["data"]]
+
+
+def test_network_figure_hover_shows_each_weight_and_bias(trainer):
+    model = trainer.model
+    fig = charts.network_figure(model.weights, model.biases, input_names=["x1", "x2"])
+    go.Figure(fig)
+    hover = fig["data"][-2]["text"]
+    assert len(hover) == sum(W.size for W in model.weights)
+    assert hover[0] == f"layer 1: 0 → 0<br>w = {model.weights[0][0, 0]:.4g}"
+    nodes = fig["data"][-1]["text"]
+    assert nodes[0] == "x1" and nodes[2].endswith(f"bias = {model.biases[0][0]:.4g}")
+
+
+def test_network_figure_caps_links_for_wide_layers():
+    rng = np.random.default_rng(0)
+    weights = [rng.normal(size=(2, 128)), rng.normal(size=(128, 128)), rng.normal(size=(128, 1))]
+    biases = [np.zeros(128), np.zeros(128), np.zeros(1)]
+    fig = charts.network_figure(weights, biases)
+    assert len(fig["data"][-2]["text"]) == charts.MAX_LINKS
+    assert "strongest 1500 of 16768" in fig["layout"]["title"]["text"]
