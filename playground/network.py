@@ -108,6 +108,8 @@ class MLP:
         self.theta = np.zeros(sum((i + 1) * o for i, o in shapes), self.dtype)
         self.grad = np.zeros_like(self.theta)
         self.blocks = _blocks(self.theta, shapes)
+        ends = np.cumsum([blk.size for blk in self.blocks])
+        self.block_slices = [slice(int(e - blk.size), int(e)) for e, blk in zip(ends, self.blocks)]
         self.grad_blocks = _blocks(self.grad, shapes)
         self.weights = [blk[:-1] for blk in self.blocks]
         self.biases = [blk[-1] for blk in self.blocks]

@@ -112,6 +112,20 @@ def _blas() -> ThreadpoolController:
     return ThreadpoolController()
 
 
+def _one_blas_thread(method):
+    """Run a method with one BLAS thread.
+
+    For matrices this small, waking threads costs more than they give (a 100 x 100 grid takes
+    3x longer with two threads here), and on a shared server each session should keep to one
+    core.
+    """
+    @functools.wraps(method)
+    def wrapper(*args, **kwargs):
+        with _blas().limit(limits=1, user_api="blas"):
+            return method(*args, **kwargs)
+    return wrapper
+
+
 def build_dataset(config: TrainConfig) -> Dataset:
     """The dataset a config describes (not for 'csv', whose data comes from an upload)."""
     if config.dataset == "csv":
@@ -202,6 +216,10 @@ class Trainer:
     def update_config(self, config: TrainConfig) -> None:
         """Apply new training settings without touching the weights.
 
+        After a divergence, a lower learning rate makes the trainer ready again, going on from
+        the last finite weights; a raised epoch limit or early stopping turned off lets a
+        finished run go on.
+
         Raises ValueError if a reset setting (data, architecture, initialisation) differs: that
         is a new run, so make a new Trainer.
         """
@@ -213,7 +231,11 @@ class Trainer:
             self.optimizer = OPTIMIZERS[config.optimizer](config.optimizer_settings())
         else:
             apply_settings(self.optimizer, config.optimizer_settings())
+        lowered = config.lr < self.config.lr
         self.config, self.loss_name = config, loss
+        if self.status == DIVERGED and lowered:
+            # A smaller step from the kept (finite) weights may well converge: let it try.
+            self.status, self.message = READY, ""
         if self.status in (DONE, STOPPED):
             self.status, self.message = READY, ""
             self._check_limits()
@@ -223,21 +245,19 @@ class Trainer:
     def can_train(self) -> bool:
         return self.status == READY
 
+    @_one_blas_thread
     def run(self, epochs: int | None = None, seconds: float | None = None) -> list[EpochStats]:
         """Train up to ``epochs`` epochs and/or for about ``seconds``; stop early if training ends.
 
         At least one epoch runs when training can go on. Returns the stats of the epochs run.
         """
         done, start = [], time.perf_counter()
-        # One BLAS thread: for matrices this small, waking threads costs more than it gives,
-        # and on a shared server every session should keep to one core.
-        with _blas().limit(limits=1, user_api="blas"):
-            while self.can_train and (epochs is None or len(done) < epochs):
-                done.append(self.run_epoch())
-                if seconds is not None and time.perf_counter() - start >= seconds:
-                    break
-                if epochs is None and seconds is None:
-                    break
+        while self.can_train and (epochs is None or len(done) < epochs):
+            done.append(self.run_epoch())
+            if seconds is not None and time.perf_counter() - start >= seconds:
+                break
+            if epochs is None and seconds is None:
+                break
         return done
 
     def run_epoch(self) -> EpochStats:
@@ -271,11 +291,15 @@ class Trainer:
         full = model.workspace(size)
         gradient, step = model.gradient, self.optimizer.step
         params, grads = [model.theta], [model.grad]
+        mean_grad = self._epoch_grad
+        mean_grad.fill(0)
         for lo in range(0, n, size):
             x = X[lo:lo + size]
             gradient(full if len(x) == size else model.workspace(len(x)), x, Y[lo:lo + size],
                      loss, penalty, rate)
+            mean_grad += model.grad
             step(params, grads)
+        mean_grad *= 1 / -(-n // size)
 
     def _full_batch_step(self):
         # The order of the points does not matter in one batch, and the measurement after the
@@ -285,6 +309,7 @@ class Trainer:
         fresh = ws.last_input is self._X1_train and np.array_equal(model.theta, self._measured)
         model.gradient(ws, self._X1_train, self.Y_train, LOSSES[self.loss_name],
                        PENALTIES[cfg.penalty], cfg.penalty_rate, forward=not fresh)
+        self._epoch_grad[...] = model.grad
         self.optimizer.step([model.theta], [model.grad])
 
     def _diverge(self, before, stats):
@@ -325,16 +350,17 @@ class Trainer:
     def _measure(self) -> EpochStats:
         """Loss and metrics on both sets, gradient norms, dead and saturated units.
 
-        The gradient norms are those of the last mini-batch's gradient (the step the optimizer
-        just took; for full-batch descent, the whole set's gradient): measuring them on the
-        whole training set would cost a second backward pass every epoch.
+        The gradient norms are per layer, of the mean of the epoch's mini-batch gradients (for
+        full-batch descent, the whole set's gradient): it follows the whole training set's
+        gradient closely, and measuring that directly would cost another backward pass.
         """
         model = self.model
         if self.epoch == 0:  # no step taken yet: the whole training set's gradient
             model.loss_and_gradient(self.X_train, self.Y_train, self.loss_name,
                                     self.config.penalty, self.config.penalty_rate)
-        grad_norms = tuple(float(np.sqrt(np.dot(g.ravel(), g.ravel())))
-                           for g in model.grad_blocks)
+            self._epoch_grad = model.grad.copy()
+        g = self._epoch_grad
+        grad_norms = tuple(float(np.sqrt(np.dot(g[s], g[s]))) for s in model.block_slices)
         test_out = model.forward(self.X_test)  # first: it may share the training set's buffers
         ws = model.workspace(len(self._X1_train))
         train_out = model._forward(ws, self._X1_train).copy()
@@ -359,6 +385,7 @@ class Trainer:
         pad = (high - low) * margin + 1e-9
         return (low[0] - pad[0], high[0] + pad[0], low[1] - pad[1], high[1] + pad[1])
 
+    @_one_blas_thread
     def grid(self, resolution: int = 100, bounds=None, axes=(0, 1)) -> Grid:
         """Evaluate the network on a resolution x resolution grid over two raw features.
 

@@ -86,9 +86,14 @@ def test_a_huge_learning_rate_diverges_and_keeps_the_last_finite_weights():
     assert len(trainer.history) == trainer.epoch + 1
     with pytest.raises(RuntimeError, match="Diverged"):
         trainer.run_epoch()
+    trainer.update_config(trainer.config.replace(batch_size=20))
+    assert trainer.status == "diverged"  # other changes do not help
     # A smaller learning rate lets the run go on from the kept weights.
+    kept = trainer.model.theta.copy()
     trainer.update_config(trainer.config.replace(lr=0.01))
-    assert trainer.status == "diverged"  # still: the user must reset or continue explicitly
+    assert trainer.can_train and np.array_equal(trainer.model.theta, kept)
+    trainer.run(epochs=3)
+    assert trainer.status == "ready" and np.isfinite(trainer.history.last()["train_loss"])
 
 
 # -- changing settings mid-run ------------------------------------------------------------------
@@ -244,3 +249,14 @@ def test_every_field_has_help_and_its_default_is_valid():
     cfg = TrainConfig()
     for name, field in FIELDS.items():
         assert field.help and getattr(cfg, name) == field.default
+
+
+def test_minibatch_gradient_norms_are_of_the_epochs_mean_gradient():
+    # Equal batches that partition the set average to the whole set's gradient when the weights
+    # barely move within the epoch (a tiny learning rate).
+    trainer = Trainer(TrainConfig(batch_size=25, lr=1e-5, dtype="float64"))
+    check = Trainer(TrainConfig(batch_size=25, lr=1e-5, dtype="float64"))
+    trainer.run(epochs=1)
+    check.model.loss_and_gradient(check.X_train, check.Y_train, "bce")
+    assert [trainer.history.last()[f"grad_norm_{i}"] for i in (1, 2, 3)] == pytest.approx(
+        _layer_norms(check.model), rel=1e-3)

@@ -1,0 +1,40 @@
+"""Train: pick data and a network, press Play, watch it learn."""
+
+import streamlit as st
+
+from playground.ui import controls, live, state, views
+
+SCOPE = "train"
+
+st.title("Train a neural network")
+st.caption("The weights start arbitrary. Each epoch passes the training points through the "
+           "network, measures the loss, and moves every weight a little downhill.")
+
+controls.settings(SCOPE)
+live.controls(SCOPE)
+toggles = st.columns(4)
+discretize = toggles[0].toggle("Discretize output", key="train.view.discretize",
+                               help="Show only the predicted class, not how sure the network is.")
+show_test = toggles[1].toggle("Show test points", value=True, key="train.view.test",
+                              help="Test points (diamonds) are never trained on: they show "
+                                   "whether the network generalises.")
+log_y = toggles[2].toggle("Log-scale loss", key="train.view.log",
+                          help="A log scale shows the slow late progress of the loss.")
+
+
+def draw(run: state.Run) -> None:
+    live.status(run)
+    left, right = st.columns([5, 4])
+    with left:
+        views.boundary(run, key="train.boundary", discretize=discretize, show_test=show_test)
+    with right:
+        views.loss_curves(run, key="train.loss", log_y=log_y)
+        views.health(run, key="train.health")
+    left, right = st.columns([1, 1])
+    with left:
+        views.network(run, key="train.network")
+    with right:
+        views.weights(run, key="train.weights")
+
+
+live.live(SCOPE, draw)

@@ -1,0 +1,110 @@
+"""The timeline: Play, Pause, Step, Reset, a speed setting, and the live training loop.
+
+Shared by every page that trains (the Train page, the cat/dog page). The loop is NOT a ``while``
+that redraws (that fills the server's send queue and gets the tab dropped after ~25 s): it is a
+fragment that reruns every ``TICK`` seconds while playing. Each tick trains as many epochs as
+the speed setting asks, never more than ``BUDGET`` seconds of CPU (so one user cannot starve
+the others on a shared server), then draws once. The buttons sit outside the fragment and act
+through callbacks, because turning the timer on or off needs a full rerun.
+
+Training is pure NumPy between two Streamlit calls, so an interrupted tick still leaves the run
+consistent: the trainer commits each epoch as a whole.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Callable
+
+import streamlit as st
+
+from playground.ui import state
+
+TICK = 0.2  # seconds between frames while playing
+BUDGET = 0.12  # most seconds of training per frame
+SPEEDS = {"1 epoch / frame": 1, "2": 2, "5": 5, "10": 10, "25": 25, "100": 100,
+          "As fast as it goes": None}
+DEFAULT_SPEED = "As fast as it goes"
+
+
+def _play(scope):
+    run = state.current_run(scope)
+    if run.trainer.can_train:
+        run.playing = True
+
+
+def _pause(scope):
+    state.current_run(scope).playing = False
+
+
+def _step(scope):
+    run = state.current_run(scope)
+    run.playing = False
+    if run.trainer.can_train:
+        run.trainer.run(epochs=1)
+
+
+def _reset(scope):
+    state.reset_run(scope)
+
+
+def controls(scope: str = "train") -> None:
+    """Play/Pause, Step, Reset and the speed, in one row."""
+    run = state.current_run(scope)
+    play, step, reset, speed = st.columns([1, 1, 1, 3], vertical_alignment="bottom")
+    if run.playing:
+        play.button("⏸ Pause", key=f"{scope}.pause", on_click=_pause, args=(scope,),
+                    use_container_width=True, help="Stop after this frame; nothing is lost.")
+    else:
+        play.button("▶ Play", key=f"{scope}.play", on_click=_play, args=(scope,), type="primary",
+                    use_container_width=True, disabled=not run.trainer.can_train,
+                    help="Train epoch after epoch and watch the views change.")
+    step.button("Step", key=f"{scope}.step", on_click=_step, args=(scope,),
+                use_container_width=True, disabled=not run.trainer.can_train,
+                help="Exactly one more epoch: one pass over the training data.")
+    reset.button("Reset", key=f"{scope}.reset", on_click=_reset, args=(scope,),
+                 use_container_width=True,
+                 help="Back to epoch 0 with the same starting weights (same seeds).")
+    if f"{scope}.speed" not in st.session_state:
+        st.session_state[f"{scope}.speed"] = DEFAULT_SPEED
+    speed.select_slider("Speed (epochs per frame)", list(SPEEDS), key=f"{scope}.speed",
+                        help="One epoch per frame lets you watch every update; faster "
+                             "trains many epochs between two frames.")
+
+
+def live(scope: str, draw: Callable[[state.Run], None]) -> None:
+    """Run the fragment that trains while playing and calls ``draw(run)`` every frame."""
+    run = state.current_run(scope)
+
+    @st.fragment(run_every=TICK if run.playing else None)
+    def frame():
+        run = state.current_run(scope)
+        if run.playing:
+            _advance(run, SPEEDS[st.session_state.get(f"{scope}.speed", DEFAULT_SPEED)])
+        draw(run)
+        if run.playing and not run.trainer.can_train:
+            run.playing = False
+            st.rerun()  # a full rerun turns the timer off and shows Play again
+
+    frame()
+
+
+def _advance(run: state.Run, epochs_per_frame: int | None) -> None:
+    start, before = time.perf_counter(), run.trainer.epoch
+    run.trainer.run(epochs=epochs_per_frame or 1_000_000, seconds=BUDGET)
+    run.frames += 1
+    run.last_frame = (run.trainer.epoch - before, time.perf_counter() - start)
+
+
+def status(run: state.Run) -> None:
+    """The epoch counter and, when training cannot go on, why."""
+    trainer = run.trainer
+    st.markdown(f"**Epoch {trainer.epoch}**" + ("  ·  playing" if run.playing else ""))
+    for notice in run.notices:
+        st.info(notice)
+    run.notices.clear()
+    if trainer.status == "diverged":
+        st.error(trainer.message + " Press Reset to start again, or lower the learning rate "
+                 "and press Play to go on from the kept weights.")
+    elif trainer.status in ("stopped", "done"):
+        st.info(trainer.message)

@@ -1,0 +1,102 @@
+"""Per-user state in st.session_state: the settings of a run and the run itself.
+
+Pages never touch st.session_state directly; they go through this module. Each page family has a
+*scope* ("train" for the Train page and the pages that share its settings, "catdog" for the
+cat/dog page), and a scope holds:
+
+- ``config``: the TrainConfig the widgets edit. It lives under a plain key, not a widget key, so
+  it survives pages whose widgets are not drawn (Streamlit forgets the state of widgets that a
+  run does not draw).
+- ``run``: a ``Run``, the Trainer with its timeline state (playing or not, notices).
+
+A trainer is per user and never cached across sessions (a cached resource is shared by all users).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import streamlit as st
+
+from playground.config import TrainConfig
+from playground.datasets import Dataset
+from playground.training import Trainer
+
+
+@dataclass
+class Run:
+    """One user's run: the trainer and how the timeline drives it."""
+
+    trainer: Trainer
+    playing: bool = False
+    notices: list = field(default_factory=list)
+    frames: int = 0  # ticks that trained, for the curious and for tests
+    last_frame: tuple = (0, 0.0)  # (epochs, seconds) trained in the last tick
+
+
+def _key(scope, name):
+    return f"{scope}.{name}"
+
+
+def config(scope: str = "train", default: TrainConfig | None = None) -> TrainConfig:
+    """The scope's current settings (the defaults, or ``default``, on first use)."""
+    key = _key(scope, "config")
+    if key not in st.session_state:
+        st.session_state[key] = default or TrainConfig()
+    return st.session_state[key]
+
+
+def set_config(cfg: TrainConfig, scope: str = "train") -> None:
+    st.session_state[_key(scope, "config")] = cfg
+
+
+def dataset(scope: str = "train") -> Dataset | None:
+    """An uploaded dataset that replaces the config's generated one (None: generate)."""
+    return st.session_state.get(_key(scope, "dataset"))
+
+
+def set_dataset(data: Dataset | None, scope: str = "train") -> None:
+    st.session_state[_key(scope, "dataset")] = data
+
+
+def get(scope: str, name: str, default=None):
+    """A small per-scope value (view toggles, remembered widths ...)."""
+    return st.session_state.get(_key(scope, name), default)
+
+
+def put(scope: str, name: str, value) -> None:
+    st.session_state[_key(scope, name)] = value
+
+
+def current_run(scope: str = "train") -> Run:
+    """The scope's run, made from its config on first use; kept in step with the config.
+
+    A changed reset setting (data, architecture, initialisation) starts a new run and leaves a
+    notice saying which; any other change applies to the running trainer, keeping its weights.
+    """
+    cfg = config(scope)
+    key = _key(scope, "run")
+    run = st.session_state.get(key)
+    if run is None:
+        run = st.session_state[key] = Run(Trainer(cfg, dataset(scope)))
+        return run
+    changed = run.trainer.config.reset_changes(cfg)
+    if changed:
+        was_at = run.trainer.epoch
+        new = Run(Trainer(cfg, dataset(scope)))
+        if was_at:
+            new.notices.append(f"Changed {', '.join(_labels(changed))}: a new run starts at "
+                               f"epoch 0 (the old one was at epoch {was_at}).")
+        st.session_state[key] = run = new
+    elif cfg != run.trainer.config:
+        run.trainer.update_config(cfg)
+    return run
+
+
+def reset_run(scope: str = "train") -> None:
+    """Start the scope's run again from epoch 0 with the same seeds: the same initial weights."""
+    st.session_state[_key(scope, "run")] = Run(Trainer(config(scope), dataset(scope)))
+
+
+def _labels(names):
+    return [n.replace("_", " ") for n in names]

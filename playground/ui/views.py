@@ -1,0 +1,96 @@
+"""The live views of a run, drawn with the live chart component: shared by the training pages.
+
+Each function reads a Run and draws one view; the figures themselves come from playground.charts.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from playground import charts
+from playground.ui import state
+from playground.ui.live_chart import live_chart
+
+RESOLUTION = 100
+
+
+def display(scope: str = "train") -> dict:
+    """The display settings (palette, projector mode), app-wide."""
+    return {"palette": charts.PALETTES[st.session_state.get("display.palette", "classic")],
+            "projector": bool(st.session_state.get("display.projector", False))}
+
+
+def predicted_classes(trainer, X):
+    out = trainer.predict(X)
+    if trainer.task == "binary":
+        return (out[:, 0] > 0.5).astype(int)
+    if trainer.task == "multiclass":
+        return out.argmax(axis=1)
+    return None
+
+
+def boundary(run: state.Run, *, key: str, discretize=False, show_test=True, axes=(0, 1),
+             height=440, title=None) -> None:
+    """The network's output over two input features, with the data on top."""
+    trainer, shown = run.trainer, display()
+    data = trainer.dataset
+    grid = trainer.grid(RESOLUTION, axes=axes)
+    ax = list(axes)
+    train = (data.X_train[:, ax], data.y_train, predicted_classes(trainer, data.X_train))
+    test = (data.X_test[:, ax], data.y_test, predicted_classes(trainer, data.X_test))
+    reach = float(np.abs(np.concatenate([data.y_train, data.y_test])).max()) or 1.0
+    fig = charts.boundary_figure(
+        grid.xs, grid.ys, grid.values, trainer.task, palette=shown["palette"],
+        discretize=discretize, train=train, test=test if show_test else None,
+        class_names=data.class_names, zrange=(-reach, reach), title=title,
+        axis_titles=(data.feature_names[axes[0]], data.feature_names[axes[1]]), height=height)
+    live_chart(fig, key=key, height=height)
+
+
+def history_columns(trainer) -> dict:
+    return {k: np.asarray(v) for k, v in trainer.history.columns.items()}
+
+
+def metric_name(trainer) -> str:
+    return "r2" if trainer.task == "regression" else "accuracy"
+
+
+def loss_curves(run: state.Run, *, key: str, log_y=False, height=280) -> None:
+    trainer, shown = run.trainer, display()
+    best = trainer.best_epoch if trainer.config.early_stopping else None
+    fig = charts.loss_figure(history_columns(trainer), metric=metric_name(trainer), log_y=log_y,
+                             best_epoch=best, palette=shown["palette"], height=height,
+                             line_width=4 if shown["projector"] else 2)
+    live_chart(fig, key=key, height=height)
+
+
+def health(run: state.Run, *, key: str, height=220) -> None:
+    trainer = run.trainer
+    fig = charts.health_figure(history_columns(trainer), n_layers=trainer.model.n_layers,
+                               palette=display()["palette"], height=height)
+    live_chart(fig, key=key, height=height)
+    last = trainer.history.last()
+    parts = []
+    if last["dead_fraction"] == last["dead_fraction"]:
+        parts.append(f"dead ReLUs: {last['dead_fraction']:.0%}")
+    if last["saturated_fraction"] == last["saturated_fraction"]:
+        parts.append(f"saturated activations: {last['saturated_fraction']:.0%}")
+    if parts:
+        st.caption(" · ".join(parts))
+
+
+def weights(run: state.Run, *, key: str, height=240) -> None:
+    fig = charts.weights_figure(run.trainer.layer_weights(), palette=display()["palette"],
+                                height=height)
+    live_chart(fig, key=key, height=height)
+
+
+def network(run: state.Run, *, key: str, height=340) -> None:
+    trainer = run.trainer
+    model = trainer.model
+    outputs = (list(trainer.dataset.class_names or [])
+               if trainer.task == "multiclass" else None)
+    fig = charts.network_figure(model.weights, model.biases, input_names=trainer.input_names,
+                                output_names=outputs, palette=display()["palette"], height=height)
+    live_chart(fig, key=key, height=height)
