@@ -8,7 +8,9 @@ pages = [
     st.Page("pages/train.py", title="Train", icon="🏋️", default=True),
 ]
 page = st.navigation(pages)
+page.run()
 
+# Drawn after the page, so it sits below the page's own settings in the sidebar.
 with st.sidebar:
     with st.expander("Display"):
         st.selectbox("Colours", ["classic", "colorblind"], key="display.palette",
@@ -18,5 +20,3 @@ with st.sidebar:
                           "every kind of colour vision.")
         st.toggle("Projector mode", key="display.projector",
                   help="Larger type and thicker lines for a classroom projector.")
-
-page.run()

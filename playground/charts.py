@@ -85,11 +85,12 @@ def boundary_rgba(values: np.ndarray, task: str, palette, discretize=False, zran
 
 def boundary_figure(xs, ys, values, task, *, palette=PALETTES["classic"], discretize=False,
                     train=None, test=None, class_names=None, zrange=(-1, 1),
-                    axis_titles=("x1", "x2"), height=420, title=None) -> dict:
+                    axis_titles=("x1", "x2"), height=420, title=None, equal_axes=False) -> dict:
     """The network's output over the input plane, drawn as an image, with the data on top.
 
     ``train`` / ``test``: ``(X, y, predicted)`` with X (n, 2) plane coordinates, y labels (or
     targets), predicted classes (or None); misclassified points get a black cross.
+    ``equal_axes`` keeps one unit the same length on both axes (for the plane datasets).
     """
     url = _png_url(boundary_rgba(values, task, palette, discretize, zrange))
     image = {"source": url, "xref": "x", "yref": "y", "x": float(xs[0]), "y": float(ys[-1]),
@@ -112,6 +113,8 @@ def boundary_figure(xs, ys, values, task, *, palette=PALETTES["classic"], discre
                                  "showgrid": False, "zeroline": False, "constrain": "domain"},
                           yaxis={"range": [float(ys[0]), float(ys[-1])], "title": axis_titles[1],
                                  "showgrid": False, "zeroline": False})
+    if equal_axes:
+        layout["yaxis"].update(scaleanchor="x", scaleratio=1)
     return {"data": data, "layout": layout}
 
 
@@ -214,7 +217,8 @@ def weights_figure(weights: list, *, bins=24, palette=PALETTES["classic"], heigh
     for i, (W, domain) in enumerate(zip(weights, _domains(len(weights)))):
         w = np.asarray(W, np.float64).ravel()
         reach = max(float(np.abs(w).max(initial=0.0)), 1e-6)
-        counts, edges = np.histogram(w, bins=bins, range=(-reach, reach))
+        # Fewer bins for small layers, so a handful of weights does not look like noise.
+        counts, edges = np.histogram(w, bins=min(bins, max(6, w.size // 3)), range=(-reach, reach))
         centres = ((edges[:-1] + edges[1:]) / 2).astype(np.float32)
         colours = [palette[1] if c > 0 else palette[0] for c in centres]
         data.append({"type": "bar", "x": centres, "y": counts.astype(np.int32),

@@ -34,6 +34,7 @@ __all__ = ["TrainConfig", "Trainer", "EpochStats", "History", "Grid", "build_dat
 SATURATION_SLOPE = 0.05
 _SATURATED = float(np.sqrt(1 - SATURATION_SLOPE))  # the |tanh| above which that happens
 READY, DIVERGED, STOPPED, DONE = "ready", "diverged", "stopped", "done"
+MAX_SNAPSHOTS = 256
 
 
 @dataclass(frozen=True)
@@ -194,6 +195,8 @@ class Trainer:
         self.last_stats = self._measure()
         self.history.append(self.last_stats)
         self._best = (self.last_stats.metrics["test_loss"], 0, self.model.theta.copy())
+        self.snapshots = {0: self.model.theta.copy()}
+        self._snapshot_every = 1
 
     def _check_features(self, config):
         spec = DATASETS.get(self.dataset.key)
@@ -277,6 +280,7 @@ class Trainer:
             return self._diverge(before, stats)
         self.last_stats = stats
         self.history.append(stats)
+        self._snapshot()
         self._check_early_stop(stats)
         self._check_limits()
         return stats
@@ -311,6 +315,28 @@ class Trainer:
                        PENALTIES[cfg.penalty], cfg.penalty_rate, forward=not fresh)
         self._epoch_grad[...] = model.grad
         self.optimizer.step([model.theta], [model.grad])
+
+    def _snapshot(self):
+        """Keep the weights of every k-th epoch; when there are too many, thin them to every 2k-th.
+
+        So replay always covers the whole run, from epoch 0 to the latest, with at most
+        MAX_SNAPSHOTS copies of the weights.
+        """
+        if self.epoch % self._snapshot_every == 0:
+            self.snapshots[self.epoch] = self.model.theta.copy()
+        if len(self.snapshots) > MAX_SNAPSHOTS:
+            self._snapshot_every *= 2
+            self.snapshots = {e: w for e, w in self.snapshots.items()
+                              if e % self._snapshot_every == 0}
+
+    def params_at(self, epoch: int) -> list[np.ndarray]:
+        """The parameters [W0, b0, ...] as they were after a kept epoch (see ``snapshots``)."""
+        if epoch not in self.snapshots:
+            raise KeyError(f"epoch {epoch} was not kept; kept epochs: every "
+                           f"{self._snapshot_every} up to {max(self.snapshots)}")
+        probe = MLP(self.model.sizes, self.config.activation, self.output_name, self.dtype)
+        probe.theta[...] = self.snapshots[epoch]
+        return probe.get_params()
 
     def _diverge(self, before, stats):
         self.model.theta[...] = before

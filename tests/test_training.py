@@ -260,3 +260,20 @@ def test_minibatch_gradient_norms_are_of_the_epochs_mean_gradient():
     check.model.loss_and_gradient(check.X_train, check.Y_train, "bce")
     assert [trainer.history.last()[f"grad_norm_{i}"] for i in (1, 2, 3)] == pytest.approx(
         _layer_norms(check.model), rel=1e-3)
+
+
+def test_snapshots_replay_the_weights_of_kept_epochs(monkeypatch):
+    import playground.training as training
+    monkeypatch.setattr(training, "MAX_SNAPSHOTS", 8)
+    trainer = Trainer(TrainConfig(hidden=(3,)))
+    seen = {0: trainer.model.get_params()}
+    for _ in range(20):
+        trainer.run_epoch()
+        seen[trainer.epoch] = trainer.model.get_params()
+    kept = sorted(trainer.snapshots)
+    assert kept == [0, 4, 8, 12, 16, 20] and len(kept) <= 8
+    for epoch in kept:
+        for a, b in zip(trainer.params_at(epoch), seen[epoch]):
+            assert np.array_equal(a, b)
+    with pytest.raises(KeyError, match="epoch 3 was not kept"):
+        trainer.params_at(3)

@@ -95,9 +95,9 @@ def _data_controls(scope, cfg, datasets, hidden, notes):
     key = values.get("dataset", cfg.dataset)
     spec = DATASETS[key]
     st.caption(spec.description)
-    if key == "catdog":
+    if key == "catdog" and "columns" not in hidden:
         values["columns"] = _catdog_axes(scope, cfg, notes)
-    else:
+    elif key != "catdog":
         values["columns"] = ()
     if key == "blobs" and "n_classes" not in hidden:
         values["n_classes"] = st.slider("Classes", 3, 5, key=_seed(scope, "n_classes",
@@ -168,10 +168,10 @@ def _network_controls(scope, cfg, hidden):
     if "hidden" not in hidden:
         depth = st.slider("Hidden layers", 0, 8, key=_seed(scope, "depth", len(cfg.hidden)),
                           help="How many layers of neurons sit between input and output.")
-        cols = st.columns(4)
+        cols = st.columns(2)
         for i in range(depth):
-            widths[i] = cols[i % 4].number_input(
-                f"Layer {i + 1}", 1, 128, key=_seed(scope, f"width{i}", widths[i]),
+            widths[i] = cols[i % 2].number_input(
+                f"Neurons in layer {i + 1}", 1, 128, key=_seed(scope, f"width{i}", widths[i]),
                 help=_help("hidden") if i == 0 else None)
         state.put(scope, "widths", widths)  # remembered even for layers removed for now
         values["hidden"] = tuple(int(w) for w in widths[:depth])

@@ -9,6 +9,7 @@ import numpy as np
 import streamlit as st
 
 from playground import charts
+from playground.datasets import DATASETS
 from playground.ui import state
 from playground.ui.live_chart import live_chart
 
@@ -44,7 +45,8 @@ def boundary(run: state.Run, *, key: str, discretize=False, show_test=True, axes
         grid.xs, grid.ys, grid.values, trainer.task, palette=shown["palette"],
         discretize=discretize, train=train, test=test if show_test else None,
         class_names=data.class_names, zrange=(-reach, reach), title=title,
-        axis_titles=(data.feature_names[axes[0]], data.feature_names[axes[1]]), height=height)
+        axis_titles=(data.feature_names[axes[0]], data.feature_names[axes[1]]), height=height,
+        equal_axes=DATASETS.get(data.key) is not None and DATASETS[data.key].two_d)
     live_chart(fig, key=key, height=height)
 
 
