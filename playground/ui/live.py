@@ -53,17 +53,19 @@ def controls(scope: str = "train") -> None:
     run = state.current_run(scope)
     play, step, reset, speed = st.columns([1, 1, 1, 3], vertical_alignment="bottom")
     if run.playing:
-        play.button("⏸ Pause", key=f"{scope}.pause", on_click=_pause, args=(scope,),
-                    use_container_width=True, help="Stop after this frame; nothing is lost.")
+        play.button("Pause", icon=":material/pause:", key=f"{scope}.pause", on_click=_pause,
+                    args=(scope,),
+                    width="stretch", help="Stop after this frame; nothing is lost.")
     else:
-        play.button("▶ Play", key=f"{scope}.play", on_click=_play, args=(scope,), type="primary",
-                    use_container_width=True, disabled=not run.trainer.can_train,
+        play.button("Play", icon=":material/play_arrow:", key=f"{scope}.play", on_click=_play,
+                    args=(scope,), type="primary",
+                    width="stretch", disabled=not run.trainer.can_train,
                     help="Train epoch after epoch and watch the views change.")
-    step.button("Step", key=f"{scope}.step", on_click=_step, args=(scope,),
-                use_container_width=True, disabled=not run.trainer.can_train,
+    step.button("Step", icon=":material/skip_next:", key=f"{scope}.step", on_click=_step, args=(scope,),
+                width="stretch", disabled=not run.trainer.can_train,
                 help="Exactly one more epoch: one pass over the training data.")
-    reset.button("Reset", key=f"{scope}.reset", on_click=_reset, args=(scope,),
-                 use_container_width=True,
+    reset.button("Reset", icon=":material/restart_alt:", key=f"{scope}.reset", on_click=_reset, args=(scope,),
+                 width="stretch",
                  help="Back to epoch 0 with the same starting weights (same seeds).")
     if f"{scope}.speed" not in st.session_state:
         st.session_state[f"{scope}.speed"] = DEFAULT_SPEED

@@ -1,0 +1,79 @@
+"""The Train page in a real browser: Play, see it learn, Pause, Step, Reset.
+
+Drives Debian's Chromium with Playwright against the app served by `streamlit run`; saves a
+screenshot to artifacts/e2e-train.png.
+"""
+
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+from browser_support import REPO_ROOT, launch_chromium, serve_app
+
+pytestmark = pytest.mark.browser
+playwright = pytest.importorskip("playwright.sync_api")
+
+EPOCH = re.compile(r"^Epoch (\d+)")
+BOUNDARY = '[data-live-chart-key="train.boundary"]'
+
+
+def _epoch(page) -> int:
+    text = page.get_by_text(EPOCH).first.inner_text()
+    return int(EPOCH.match(text).group(1))
+
+
+def _wait(condition, timeout=30.0, what="condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def _boundary_image(page) -> str:
+    return page.locator(f"{BOUNDARY} image").first.get_attribute("href") or ""
+
+
+def _frames(page) -> int:
+    return page.evaluate("(window.__liveChartFrames || {})['train.boundary'] || 0")
+
+
+def test_play_pause_step_reset_in_the_browser():
+    artifacts = Path(REPO_ROOT, "artifacts")
+    artifacts.mkdir(exist_ok=True)
+    with serve_app("streamlit_app.py") as url, playwright.sync_playwright() as p:
+        browser = launch_chromium(p)
+        page = browser.new_page(viewport={"width": 1400, "height": 1100})
+        page.goto(url)
+        page.get_by_text(EPOCH).first.wait_for(timeout=60_000)
+        _wait(lambda: _boundary_image(page), what="the boundary chart")
+        start_image = _boundary_image(page)
+        assert _epoch(page) == 0
+
+        frames_before = _frames(page)
+        page.get_by_role("button", name="Play", exact=True).click()
+        _wait(lambda: _epoch(page) >= 30, what="training to reach epoch 30")
+        _wait(lambda: _frames(page) >= frames_before + 3, what="the boundary to be redrawn")
+        assert _boundary_image(page) != start_image, "the boundary did not change"
+        page.screenshot(path=str(artifacts / "e2e-train.png"), full_page=True)
+
+        page.get_by_role("button", name="Pause", exact=True).click()
+        page.get_by_role("button", name="Play", exact=True).wait_for()
+        paused_at = _epoch(page)
+        time.sleep(1.5)
+        assert _epoch(page) == paused_at, "epochs went on after Pause"
+
+        page.get_by_role("button", name="Step", exact=True).click()
+        _wait(lambda: _epoch(page) == paused_at + 1, what="Step to add exactly one epoch")
+        time.sleep(1.0)
+        assert _epoch(page) == paused_at + 1
+
+        page.get_by_role("button", name="Reset", exact=True).click()
+        _wait(lambda: _epoch(page) == 0, what="Reset to go back to epoch 0")
+        # Same seeds, same initial weights: the very same boundary image as on opening.
+        _wait(lambda: _boundary_image(page) == start_image, what="the initial boundary again")
+        browser.close()
