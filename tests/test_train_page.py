@@ -1,0 +1,203 @@
+"""The Train page through AppTest: every choice runs, the timeline works, the charts carry data.
+
+Fragments run inline in AppTest and run_every has no timer, so each ``at.run()`` is one tick.
+Live charts are components: ``at.get("bidi_component")``, decoded with ``decode_payload``.
+"""
+
+import re
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from playground.datasets import DATASETS
+from playground.losses import TASK_LOSSES
+from playground.optimizers import OPTIMIZERS
+from playground.ui.live_chart import decode_payload
+
+APP = "../streamlit_app.py"
+
+
+def _app():
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    assert not at.exception
+    return at
+
+
+def _epoch(at) -> int:
+    for md in at.markdown:
+        found = re.match(r"\*\*Epoch (\d+)\*\*", md.value)
+        if found:
+            return int(found.group(1))
+    raise AssertionError("no epoch counter on the page")
+
+
+def _run(at):
+    return at.session_state["train.run"]
+
+
+def _charts(at) -> dict:
+    return {el.proto.id.rsplit("live_chart:", 1)[1]: decode_payload(el.proto.bytes)["figure"]
+            for el in at.get("bidi_component")}
+
+
+def _click(at, key):
+    at.button(key=key).click().run()
+    assert not at.exception, at.exception
+
+
+@pytest.mark.parametrize("dataset", [k for k in DATASETS])
+def test_every_dataset_loss_and_optimizer_runs(dataset):
+    at = _app()
+    at.selectbox(key="train.w.dataset").select(dataset).run()
+    assert not at.exception
+    task = DATASETS[dataset].task
+    for loss in ["auto", *TASK_LOSSES[task]]:
+        at.selectbox(key="train.w.loss").select(loss).run()
+        for optimizer in OPTIMIZERS:
+            at.selectbox(key="train.w.optimizer").select(optimizer).run()
+            before = _epoch(at)
+            _click(at, "train.step")
+            trainer = _run(at).trainer
+            assert trainer.config.optimizer == optimizer and trainer.config.loss == loss
+            assert _epoch(at) == before + 1 or trainer.status == "diverged"
+    assert set(_charts(at)) == {"train.boundary", "train.loss", "train.health", "train.network",
+                                "train.weights"}
+
+
+def test_play_ticks_pause_stops_step_adds_one():
+    at = _app()
+    _click(at, "train.play")
+    assert _run(at).playing
+    first = _epoch(at)
+    at.run()  # one more tick
+    assert _epoch(at) > first > 0
+    _click(at, "train.pause")
+    paused = _epoch(at)
+    at.run()
+    at.run()
+    assert _epoch(at) == paused and not _run(at).playing
+    _click(at, "train.step")
+    assert _epoch(at) == paused + 1
+    assert len(_run(at).trainer.history) == paused + 2  # every epoch recorded, epoch 0 too
+
+
+def test_one_epoch_per_frame_speed():
+    at = _app()
+    at.select_slider(key="train.speed").set_value("1 epoch / frame").run()
+    _click(at, "train.play")
+    at.run()
+    at.run()
+    assert _epoch(at) == 3  # the Play click's own run, then two ticks
+
+
+def test_reset_returns_to_epoch_0_with_the_same_initial_weights():
+    at = _app()
+    start = _run(at).trainer.model.theta.copy()
+    for _ in range(3):
+        _click(at, "train.step")
+    assert not np.array_equal(_run(at).trainer.model.theta, start)
+    _click(at, "train.reset")
+    assert _epoch(at) == 0
+    assert np.array_equal(_run(at).trainer.model.theta, start)
+
+
+def test_changing_the_learning_rate_keeps_the_run():
+    at = _app()
+    for _ in range(4):
+        _click(at, "train.step")
+    theta = _run(at).trainer.model.theta.copy()
+    at.select_slider(key="train.w.lr").set_value(0.3).run()
+    trainer = _run(at).trainer
+    assert _epoch(at) == 4 and trainer.config.lr == 0.3 and trainer.optimizer.lr == 0.3
+    assert np.array_equal(trainer.model.theta, theta)
+    at.selectbox(key="train.w.optimizer").select("adam").run()
+    assert _epoch(at) == 4
+
+
+def test_changing_the_data_starts_a_new_run_and_says_so():
+    at = _app()
+    for _ in range(2):
+        _click(at, "train.step")
+    at.slider(key="train.w.noise").set_value(20).run()
+    assert _epoch(at) == 0
+    assert any("Changed noise: a new run starts at epoch 0 (the old one was at epoch 2)"
+               in info.value for info in at.info)
+
+
+def test_a_huge_learning_rate_shows_the_divergence_message_and_pauses():
+    at = _app()
+    at.selectbox(key="train.w.dataset").select("plane").run()
+    at.select_slider(key="train.w.lr").set_value(10.0).run()
+    _click(at, "train.play")
+    at.run()
+    errors = [e.value for e in at.error]
+    assert any(e.startswith("Diverged at epoch") and "try a smaller learning rate" in e
+               for e in errors), errors
+    run = _run(at)
+    assert not run.playing and np.isfinite(run.trainer.model.theta).all()
+    assert at.button(key="train.play").disabled
+
+
+def test_epoch_limit_stops_playing_with_a_message():
+    at = _app()
+    at.number_input(key="train.w.epochs").set_value(3).run()
+    _click(at, "train.play")
+    for _ in range(3):
+        at.run()
+    assert _epoch(at) == 3 and not _run(at).playing
+    assert any("Reached the epoch limit (3)" in i.value for i in at.info)
+
+
+def test_charts_carry_the_runs_numbers():
+    at = _app()
+    for _ in range(3):
+        _click(at, "train.step")
+    charts = _charts(at)
+    trainer = _run(at).trainer
+    boundary = charts["train.boundary"]
+    assert [t["name"] for t in boundary["data"]] == ["train", "test", "misclassified"]
+    assert len(boundary["data"][0]["x"]) == len(trainer.dataset.X_train)
+    assert boundary["layout"]["images"][0]["source"].startswith("data:image/png;base64,")
+    loss = charts["train.loss"]
+    np.testing.assert_allclose(loss["data"][0]["y"], trainer.history["train_loss"], rtol=1e-6)
+    assert len(loss["data"][0]["x"]) == 4  # epochs 0..3
+    weights = charts["train.weights"]
+    assert [int(np.sum(t["y"])) for t in weights["data"]] == [W.size for W in
+                                                              trainer.model.weights]
+    network = charts["train.network"]
+    assert len(network["data"][-2]["text"]) == sum(W.size for W in trainer.model.weights)
+
+
+def test_hiding_the_test_points_and_discretizing():
+    at = _app()
+    at.toggle(key="train.view.test").set_value(False).run()
+    at.toggle(key="train.view.discretize").set_value(True).run()
+    names = [t["name"] for t in _charts(at)["train.boundary"]["data"]]
+    assert "test" not in names and "train" in names
+
+
+def test_catdog_on_two_chosen_features():
+    at = _app()
+    at.selectbox(key="train.w.dataset").select("catdog").run()
+    at.selectbox(key="train.w.col_x").select("ear_length_cm").run()
+    at.selectbox(key="train.w.col_y").select("tail_length_cm").run()
+    _click(at, "train.step")
+    trainer = _run(at).trainer
+    assert trainer.dataset.feature_names == ("ear_length_cm", "tail_length_cm")
+    layout = _charts(at)["train.boundary"]["layout"]
+    assert layout["xaxis"]["title"] == "ear_length_cm"
+    # The same feature twice is refused with a message; the previous pair stays.
+    at.selectbox(key="train.w.col_y").select("ear_length_cm").run()
+    assert any("Pick two different features" in w.value for w in at.warning)
+    assert _run(at).trainer.dataset.feature_names == ("ear_length_cm", "tail_length_cm")
+
+
+def test_removed_layers_keep_their_widths():
+    at = _app()
+    at.number_input(key="train.w.width1").set_value(5).run()
+    at.slider(key="train.w.depth").set_value(1).run()
+    assert _run(at).trainer.config.hidden == (8,)
+    at.slider(key="train.w.depth").set_value(2).run()
+    assert _run(at).trainer.config.hidden == (8, 5)
