@@ -1,0 +1,83 @@
+"""Helpers for real-browser tests and benchmarks: serve a Streamlit script, launch Chromium.
+
+Debian's /usr/bin/chromium is used (``apt-get install -y chromium``); Playwright's own browser
+download does not work on these machines. Not a test module: tests and bench/ import it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def serve_app(script_path: str | Path, port: int | None = None,
+              extra_args: Sequence[str] = (), timeout: float = 60.0) -> Iterator[str]:
+    """Run ``streamlit run script_path`` headless on 127.0.0.1; yield its base URL.
+
+    The server runs from the repo root with the repo on PYTHONPATH, so a script anywhere can
+    import ``playground``. It is stopped (terminate, then kill) when the block ends.
+    """
+    port = port or free_port()
+    command = [sys.executable, "-m", "streamlit", "run", str(script_path),
+               "--server.headless=true", f"--server.port={port}",
+               "--server.address=127.0.0.1", "--server.fileWatcherType=none",
+               "--browser.gatherUsageStats=false", *extra_args]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        p for p in (str(REPO_ROOT), os.environ.get("PYTHONPATH", "")) if p)}
+    # The log goes to a file, not a pipe: an unread pipe fills and blocks the server.
+    log = tempfile.TemporaryFile(mode="w+")
+    server = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=log,
+                              stderr=subprocess.STDOUT, text=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(server, url, timeout, log)
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        log.close()
+
+
+def _wait_healthy(server: subprocess.Popen, url: str, timeout: float, log) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            log.seek(0)
+            raise RuntimeError(f"streamlit exited early:\n{log.read()}")
+        with contextlib.suppress(OSError):
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.read().decode().strip() == "ok":
+                    return
+        time.sleep(0.2)
+    raise TimeoutError(f"{url}/_stcore/health did not say ok within {timeout} s")
+
+
+def launch_chromium(playwright, **kwargs):
+    """Headless Debian Chromium through Playwright (its own browser download does not work)."""
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
+                                      headless=True, **kwargs)

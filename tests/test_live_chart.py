@@ -1,0 +1,205 @@
+"""live_chart: the figure it sends (AppTest), and that a browser redraws it in place.
+
+How AppTest sees the chart: a components-v2 element has no typed accessor, so it is an
+``UnknownElement`` of type ``"bidi_component"``: ``at.get("bidi_component")``. Its ``.proto`` is
+the BidiComponent message: ``.component_name`` is ``"playground.live_chart"``, ``.id`` ends with
+the key (``live_chart:<key>``), and ``.bytes`` is the payload, JSON
+{key, height, plotly, theme, figure} with NumPy arrays as base64 typed arrays.
+``playground.ui.live_chart.decode_payload(el.proto.bytes)`` gives it back with NumPy arrays.
+Fragments run inline in AppTest and run_every has no timer: each ``at.run()`` is one tick.
+"""
+
+import base64
+import io
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import plotly
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from browser_support import CHROMIUM, serve_app, launch_chromium
+from playground.charts_image import encode_png, heatmap_image
+from playground.ui.live_chart import decode_payload
+
+
+def _ticking_app():
+    """A fragment that redraws a float32 heatmap (a new value each tick) and a dict figure."""
+    import numpy as np
+    import plotly.graph_objects as go
+    import streamlit as st
+
+    from playground.ui.live_chart import live_chart
+
+    st.session_state.setdefault("tick", 0)
+
+    @st.fragment(run_every=0.1)
+    def frame():
+        st.session_state.tick += 1
+        z = np.full((100, 100), st.session_state.tick, dtype=np.float32)
+        live_chart(go.Figure(go.Heatmap(z=z)), key="boundary")
+        line = {"data": [{"type": "scatter", "y": np.arange(50, dtype=np.float32)}],
+                "layout": {"template": "plotly_white", "uirevision": "mine"}}
+        live_chart(line, key="loss", height=200)
+
+    frame()
+
+
+def _charts(at):
+    return {el.proto.id.rsplit("live_chart:", 1)[1]: el for el in at.get("bidi_component")}
+
+
+def test_figure_goes_as_compact_typed_arrays():
+    at = AppTest.from_function(_ticking_app, default_timeout=30).run()
+    assert not at.exception
+    boundary = _charts(at)["boundary"].proto
+    assert boundary.component_name == "playground.live_chart"
+    message = json.loads(boundary.bytes)
+    z = message["figure"]["data"][0]["z"]
+    assert z["dtype"] == "f4" and z["shape"] == "100, 100"  # not a list of Python floats
+    assert len(boundary.bytes) < 100 * 100 * 4 * 1.5  # base64 of 4-byte floats, little else
+    assert decode_payload(boundary.bytes)["figure"]["data"][0]["z"][0, 0] == 1.0
+    layout = message["figure"]["layout"]
+    assert layout["height"] == 400 and layout["uirevision"] == "boundary"
+    assert message["plotly"].endswith("/plotly.min.js") and message["key"] == "boundary"
+
+
+def test_same_key_updates_the_same_element():
+    at = AppTest.from_function(_ticking_app, default_timeout=30).run()
+    first = _charts(at)
+    at.run()  # one more tick
+    second = _charts(at)
+    for key in ("boundary", "loss"):
+        assert second[key].proto.id == first[key].proto.id  # identity is the key alone
+    z = decode_payload(second["boundary"].proto.bytes)["figure"]["data"][0]["z"]
+    assert z[0, 0] == 2.0
+
+
+def test_dict_figures_templates_and_uirevision():
+    at = AppTest.from_function(_ticking_app, default_timeout=30).run()
+    charts = _charts(at)
+    loss = decode_payload(charts["loss"].proto.bytes)
+    assert loss["figure"]["data"][0]["y"].dtype == np.float32  # NumPy in a dict: typed too
+    assert loss["figure"]["layout"]["uirevision"] == "mine"  # the caller's wins
+    assert loss["theme"] is False and loss["figure"]["layout"]["template"]["layout"]
+    # go.Figure under Streamlit carries its placeholder template: themed by the frontend.
+    boundary = decode_payload(charts["boundary"].proto.bytes)
+    assert boundary["theme"] is True and "template" not in boundary["figure"]["layout"]
+
+
+def test_plotly_js_is_served_from_the_installed_package():
+    message = json.loads(_charts(AppTest.from_function(_ticking_app).run())["boundary"].proto.bytes)
+    name, file = message["plotly"].split("/")[-2:]
+    assert name == "playground.ui.live_chart.plotly_js"
+    assert (Path(plotly.__file__).parent / "package_data" / file).is_file()
+
+
+def test_heatmap_image_is_a_png_with_row_zero_at_the_bottom():
+    from PIL import Image  # Pillow comes with Streamlit; only the test decodes
+
+    z = np.zeros((3, 4), dtype=np.float32)
+    z[0, :] = 1.0  # bottom row high
+    z[1, 1] = np.nan
+    url = heatmap_image(z, [[0, "#000000"], [1, "#ff0000"]], zmin=0, zmax=1)
+    assert url.startswith("data:image/png;base64,")
+    image = np.asarray(Image.open(io.BytesIO(base64.b64decode(url.split(",", 1)[1]))))
+    assert image.shape == (3, 4, 4)
+    assert image[2, 0].tolist() == [255, 0, 0, 255]  # z row 0 -> last image row
+    assert image[0, 0].tolist() == [0, 0, 0, 255]
+    assert image[1, 1, 3] == 0  # NaN is transparent
+
+
+def test_encode_png_round_trips():
+    from PIL import Image
+
+    rgba = np.random.default_rng(0).integers(0, 256, (7, 5, 4), dtype=np.uint8)
+    assert (np.asarray(Image.open(io.BytesIO(encode_png(rgba)))) == rgba).all()
+
+
+def test_charts_image_does_not_import_streamlit():
+    code = "import sys, playground.charts_image; assert 'streamlit' not in sys.modules"
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).parents[1])
+
+
+# ---------------------------------------------------------------------------- real browser
+
+DEMO_APP = '''
+import numpy as np
+import plotly.graph_objects as go
+import streamlit as st
+from playground.ui.live_chart import live_chart
+
+st.session_state.setdefault("tick", 0)
+
+@st.fragment(run_every=0.1)
+def frame():
+    st.session_state.tick += 1
+    x = np.linspace(-1, 1, 60, dtype=np.float32)
+    z = np.sin(3 * x[None, :] + 0.3 * st.session_state.tick) - 2 * x[:, None]
+    live_chart(go.Figure(go.Heatmap(x=x, y=x, z=z.astype(np.float32))), key="demo", height=300)
+    live_chart({"data": [{"type": "scatter", "y": np.cumsum(np.ones(st.session_state.tick))}]},
+               key="line", height=200)
+
+frame()
+'''
+DEMO = '.live-chart[data-live-chart-key="demo"]'
+
+
+def _frames(page, key="demo"):
+    return page.evaluate(f"(window.__liveChartFrames || {{}})[{key!r}] || 0")
+
+
+def _wait_frames(page, at_least, timeout=30.0):
+    deadline = time.monotonic() + timeout
+    while _frames(page) < at_least:
+        assert time.monotonic() < deadline, f"fewer than {at_least} frames drawn"
+        page.wait_for_timeout(100)
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium")
+def test_browser_updates_in_place_and_counts_frames(tmp_path):
+    playwright = pytest.importorskip("playwright.sync_api")
+    script = tmp_path / "live_chart_demo.py"
+    script.write_text(DEMO_APP)
+    with serve_app(script) as url, playwright.sync_playwright() as p:
+        browser = launch_chromium(p)
+        try:
+            pages = [browser.new_page(viewport={"width": 1000, "height": 900}) for _ in range(2)]
+            errors = []
+            for page in pages:  # the same app open twice: two sessions, both live
+                page.on("pageerror", lambda error: errors.append(str(error)))
+                page.goto(url)
+            page = pages[0]
+            page.wait_for_selector(f"{DEMO} svg.main-svg .hm image", timeout=60_000)
+            # Mark the mounted plot div; a remount would make a new div without the mark.
+            page.eval_on_selector(DEMO, "div => div.setAttribute('data-test-mark', 'kept')")
+            href = page.get_attribute(f"{DEMO} .hm image", "href")
+            start = _frames(page)
+            _wait_frames(page, start + 5)
+            assert page.get_attribute(DEMO, "data-test-mark") == "kept"
+            assert page.locator(".live-chart").count() == 2
+            assert page.get_attribute(f"{DEMO} .hm image", "href") != href  # new pixels
+            begun, t0 = _frames(page), time.monotonic()
+            page.wait_for_timeout(3000)
+            rate = (_frames(page) - begun) / (time.monotonic() - t0)
+            print(f"live_chart demo: {rate:.1f} frames/s")
+            assert rate > 1.0
+            assert _frames(pages[1]) > 0  # the second tab draws too
+            _download_png(page)
+            assert not errors
+        finally:
+            browser.close()
+
+
+def _download_png(page):
+    """The modebar's camera button still saves a PNG."""
+    page.hover(DEMO)
+    with page.expect_download(timeout=30_000) as download:
+        page.click(f"{DEMO} .modebar-btn[data-title='Download plot as a png' i]")
+    assert download.value.suggested_filename.endswith(".png")
+    assert page.locator(f"{DEMO} .modebar-btn[data-title^='Share' i]").count() == 0
