@@ -32,6 +32,7 @@ class Run:
     notices: list = field(default_factory=list)
     frames: int = 0  # ticks that trained, for the curious and for tests
     last_frame: tuple = (0, 0.0)  # (epochs, seconds) trained in the last tick
+    figures: dict = field(default_factory=dict)  # key -> (built at, figure) for slow views
 
 
 def _key(scope, name):

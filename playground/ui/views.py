@@ -5,6 +5,8 @@ Each function reads a Run and draws one view; the figures themselves come from p
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import streamlit as st
 
@@ -14,6 +16,22 @@ from playground.ui import state
 from playground.ui.live_chart import live_chart
 
 RESOLUTION = 100
+SLOW_VIEW_INTERVAL = 0.5  # seconds between redraws of the secondary views while playing
+
+
+def _throttled(run: state.Run, key: str, build):
+    """The figure for ``key``: rebuilt every frame when paused, at most every 0.5 s while playing.
+
+    The boundary and the loss curve carry the story and redraw every frame; the histograms,
+    the health plot and the network diagram change slowly and cost the browser as much to
+    redraw as the boundary, so while playing they are re-sent unchanged in between (the chart
+    component skips a figure identical to the one it shows).
+    """
+    now = time.monotonic()
+    cached = run.figures.get(key)
+    if cached is None or not run.playing or now - cached[0] >= SLOW_VIEW_INTERVAL:
+        cached = run.figures[key] = (now, build())
+    return cached[1]
 
 
 def display(scope: str = "train") -> dict:
@@ -68,9 +86,10 @@ def loss_curves(run: state.Run, *, key: str, log_y=False, height=280) -> None:
 
 
 def health(run: state.Run, *, key: str, height=220) -> None:
-    trainer = run.trainer
-    fig = charts.health_figure(history_columns(trainer), n_layers=trainer.model.n_layers,
-                               palette=display()["palette"], height=height)
+    trainer, palette = run.trainer, display()["palette"]
+    fig = _throttled(run, key, lambda: charts.health_figure(
+        history_columns(trainer), n_layers=trainer.model.n_layers, palette=palette,
+        height=height))
     live_chart(fig, key=key, height=height)
     last = trainer.history.last()
     parts = []
@@ -83,8 +102,9 @@ def health(run: state.Run, *, key: str, height=220) -> None:
 
 
 def weights(run: state.Run, *, key: str, height=240) -> None:
-    fig = charts.weights_figure(run.trainer.layer_weights(), palette=display()["palette"],
-                                height=height)
+    palette = display()["palette"]
+    fig = _throttled(run, key, lambda: charts.weights_figure(
+        run.trainer.layer_weights(), palette=palette, height=height))
     live_chart(fig, key=key, height=height)
 
 
@@ -93,6 +113,8 @@ def network(run: state.Run, *, key: str, height=340) -> None:
     model = trainer.model
     outputs = (list(trainer.dataset.class_names or [])
                if trainer.task == "multiclass" else None)
-    fig = charts.network_figure(model.weights, model.biases, input_names=trainer.input_names,
-                                output_names=outputs, palette=display()["palette"], height=height)
+    palette = display()["palette"]
+    fig = _throttled(run, key, lambda: charts.network_figure(
+        model.weights, model.biases, input_names=trainer.input_names, output_names=outputs,
+        palette=palette, height=height))
     live_chart(fig, key=key, height=height)
