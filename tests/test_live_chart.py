@@ -190,10 +190,25 @@ def test_browser_updates_in_place_and_counts_frames(tmp_path):
             print(f"live_chart demo: {rate:.1f} frames/s")
             assert rate > 1.0
             assert _frames(pages[1]) > 0  # the second tab draws too
+            _zoom_survives_updates(page)
             _download_png(page)
             assert not errors
         finally:
             browser.close()
+
+
+def _zoom_survives_updates(page):
+    """A box zoom made with the mouse is kept through later redraws (layout.uirevision)."""
+    box = page.locator(f"{DEMO} .nsewdrag").bounding_box()
+    page.mouse.move(box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.3)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] * 0.6, box["y"] + box["height"] * 0.6, steps=5)
+    page.mouse.up()
+    ranges = f"document.querySelector('{DEMO}')._fullLayout.xaxis.range"
+    zoomed = page.evaluate(ranges)
+    assert zoomed[1] - zoomed[0] < 1.0  # was [-1, 1]
+    _wait_frames(page, _frames(page) + 3)
+    assert page.evaluate(ranges) == zoomed
 
 
 def _download_png(page):

@@ -6,7 +6,7 @@
 // redraws in place (no remount, no flash, zoom kept through layout.uirevision).
 //
 // data: UTF-8 JSON bytes {key, height, plotly, theme, figure}; figure arrays are base64 typed
-// arrays, which plotly.js decodes itself. plotly: the page-relative URL of plotly.min.js.
+// arrays {dtype, bdata, shape}. plotly: the page-relative URL of plotly.min.js.
 // theme: true when the figure came without a real template; one is made from the app theme.
 
 // No "Share chart..." button: it would post the figure to plotly's cloud service.
