@@ -1,0 +1,24 @@
+"""The README's promises: its Python example runs, its two commands exist and say what they do."""
+
+import re
+import runpy
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_the_python_example_runs(tmp_path, capsys):
+    example = re.search(r"```python\n(.*?)```", README, re.S).group(1)
+    script = tmp_path / "example.py"
+    script.write_text(example, encoding="utf-8")
+    runpy.run_path(str(script))
+    status, accuracy = capsys.readouterr().out.split()
+    assert status == "done" and float(accuracy) > 0.8
+
+
+def test_the_two_commands_are_there_and_ci_calls_the_test_command():
+    assert "bash scripts/run.sh" in README and "bash scripts/test.sh" in README
+    assert (ROOT / "scripts/run.sh").exists() and (ROOT / "scripts/test.sh").exists()
+    ci = (ROOT / ".ci/run").read_text()
+    assert "bash scripts/test.sh" in ci
