@@ -1,14 +1,31 @@
-"""Entry point: page config, navigation over pages/, app-wide display settings."""
+"""Entry point: page config, navigation over pages/, links kept in the URL, display settings.
+
+Query parameters are cleared whenever the user moves to another page, so this file, which runs
+on every page, loads an opened link's settings on a session's first run and writes the current
+settings back into the URL on every run (see playground/ui/links.py).
+"""
 
 import streamlit as st
+
+from playground.ui import links
+
+# Streamlit sizes its type and spacing in rem: a larger root size enlarges the whole page evenly.
+# The charts get larger type and thicker lines from the live chart component itself.
+PROJECTOR_CSS = "<style>html { font-size: 21px; }</style>"
 
 st.set_page_config(page_title="Neural network playground", page_icon="🧠", layout="wide")
 
 pages = [
     st.Page("pages/train.py", title="Train", icon="🏋️", default=True),
+    st.Page("pages/lessons.py", title="Lessons", icon="🎓"),
 ]
 page = st.navigation(pages)
+links.open_link(page)  # a session's first run: load the settings the URL carries
+if st.session_state.get("display.projector"):
+    st.html(PROJECTOR_CSS)
+notes = st.container()  # above the page: where an opened link's notes show
 page.run()
+links.keep_in_url(page, notes)
 
 # Drawn after the page, so it sits below the page's own settings in the sidebar.
 with st.sidebar:

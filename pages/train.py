@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from playground.ui import controls, live, state, views
+from playground.ui import controls, lessons, links, live, sharing, state, views
 
 SCOPE = "train"
 
@@ -10,7 +10,9 @@ st.title("Train a neural network")
 st.caption("The weights start arbitrary. Each epoch passes the training points through the "
            "network, measures the loss, and moves every weight a little downhill.")
 
-controls.settings(SCOPE)
+controls.settings(SCOPE, hidden=links.hidden(SCOPE))
+sharing.share(SCOPE)
+lessons.challenge_status(SCOPE)
 live.controls(SCOPE)
 toggles = st.columns(4)
 discretize = toggles[0].toggle("Discretize output", key="train.view.discretize",
@@ -38,3 +40,4 @@ def draw(run: state.Run) -> None:
 
 
 live.live(SCOPE, draw)
+sharing.files_panel(SCOPE)

@@ -157,9 +157,12 @@ OPTIMIZER_SETTINGS = MappingProxyType({
 """Which settings beyond lr each optimizer reads: the pages show only those controls."""
 
 
-def apply_settings(optimizer, settings) -> None:
-    """Change an optimizer's lr and its own settings in place, keeping its state."""
+def apply_settings(optimizer, settings, names) -> None:
+    """Change an optimizer's lr and its own settings ``names`` in place, keeping its state.
+
+    ``names`` comes from OPTIMIZER_SETTINGS: plain SGD has a ``momentum`` attribute too (0), which
+    must not take the config's momentum, which belongs to the momentum optimizers.
+    """
     optimizer.lr = settings["lr"]
-    for name in ("momentum", "rho", "beta1", "beta2"):
-        if hasattr(optimizer, name):
-            setattr(optimizer, name, settings[name])
+    for name in names:
+        setattr(optimizer, name, settings[name])

@@ -15,6 +15,7 @@ Input pipeline: raw features (the plane's x1, x2 or a table's columns) -> derive
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import time
 from dataclasses import dataclass
@@ -26,7 +27,7 @@ from playground.config import TrainConfig
 from playground.datasets import DATASETS, Dataset, Standardizer, derive_features, make_dataset
 from playground.losses import LOSSES, PENALTIES, output_activation
 from playground.network import MLP
-from playground.optimizers import OPTIMIZERS, apply_settings
+from playground.optimizers import OPTIMIZER_SETTINGS, OPTIMIZERS, apply_settings
 
 __all__ = ["TrainConfig", "Trainer", "EpochStats", "History", "Grid", "build_dataset"]
 
@@ -233,7 +234,8 @@ class Trainer:
         if config.optimizer != self.config.optimizer:
             self.optimizer = OPTIMIZERS[config.optimizer](config.optimizer_settings())
         else:
-            apply_settings(self.optimizer, config.optimizer_settings())
+            apply_settings(self.optimizer, config.optimizer_settings(),
+                           OPTIMIZER_SETTINGS[config.optimizer])
         lowered = config.lr < self.config.lr
         self.config, self.loss_name = config, loss
         if self.status == DIVERGED and lowered:
@@ -242,6 +244,24 @@ class Trainer:
         if self.status in (DONE, STOPPED):
             self.status, self.message = READY, ""
             self._check_limits()
+
+    def resume(self, params: list, epoch: int = 0) -> None:
+        """Go on from saved parameters [W0, b0, W1, b1, ...] (a model file), counting from ``epoch``.
+
+        The history restarts with one row measured on these weights; the optimizer starts
+        afresh, because a model file does not carry its running averages.
+        """
+        self.model.set_params(params)
+        self.optimizer = OPTIMIZERS[self.config.optimizer](self.config.optimizer_settings())
+        self.status, self.message = READY, ""
+        self.epoch = 0  # _measure computes the full gradient only for a run's first row
+        stats = self._measure()
+        self.epoch, self.last_stats = epoch, dataclasses.replace(stats, epoch=epoch)
+        self.history = History()
+        self.history.append(self.last_stats)
+        self._best = (stats.metrics["test_loss"], epoch, self.model.theta.copy())
+        self.snapshots, self._snapshot_every = {epoch: self.model.theta.copy()}, 1
+        self._check_limits()
 
     # -- training -----------------------------------------------------------------------------
     @property

@@ -86,13 +86,17 @@ def settings(scope: str = "train", *, datasets=None, hidden: set | frozenset = f
 # -- data ---------------------------------------------------------------------------------------
 def _data_controls(scope, cfg, datasets, hidden, notes):
     keys = list(datasets or DATASETS)
+    if datasets is None and state.dataset(scope) is not None:
+        keys.append("csv")  # an uploaded table (playground/ui/sharing.py)
     values = {}
     if "dataset" not in hidden:
         _seed(scope, "dataset", cfg.dataset if cfg.dataset in keys else keys[0])
         values["dataset"] = st.selectbox(
             "Dataset", keys, key=_wkey(scope, "dataset"), help=_help("dataset"),
-            format_func=lambda k: f"{DATASETS[k].label} ({DATASETS[k].task})")
+            format_func=lambda k: f"{_dataset_label(k)} ({_task_of(scope, k)})")
     key = values.get("dataset", cfg.dataset)
+    if key == "csv":
+        return _csv_controls(scope, cfg, hidden, values)
     spec = DATASETS[key]
     st.caption(spec.description)
     if key == "catdog" and "columns" not in hidden:
@@ -112,6 +116,27 @@ def _data_controls(scope, cfg, datasets, hidden, notes):
             help=_help("features")))
     else:
         values["features"] = ()
+    return values
+
+
+def _dataset_label(key):
+    return "Your CSV" if key == "csv" else DATASETS[key].label
+
+
+def _task_of(scope, key):
+    return state.dataset(scope).task if key == "csv" else DATASETS[key].task
+
+
+def _csv_controls(scope, cfg, hidden, values):
+    data = state.dataset(scope)
+    st.caption(f"Your uploaded table: {len(data.X_train) + len(data.X_test)} rows, features "
+               f"{', '.join(data.feature_names)}. Upload another under 'Files' below the views.")
+    if data.task != "regression" and "label_noise" not in hidden:
+        values["label_noise"] = st.slider(
+            "Flipped labels (%)", 0, 30, help=_help("label_noise"),
+            key=_seed(scope, "label_noise", round(cfg.label_noise * 100))) / 100
+    values.update(_split_and_seed(scope, cfg, hidden))
+    values["features"] = ()  # x1^2, sin x1 ... are for the 2-D plane only
     return values
 
 
@@ -196,7 +221,7 @@ def _network_controls(scope, cfg, hidden):
 
 # -- training -----------------------------------------------------------------------------------
 def _training_controls(scope, cfg, values, hidden, notes):
-    task = DATASETS[values.get("dataset", cfg.dataset)].task
+    task = _task_of(scope, values.get("dataset", cfg.dataset))
     out = {}
     if "loss" not in hidden:
         out["loss"] = _loss_choice(scope, cfg, task, notes)
@@ -255,7 +280,7 @@ def _loss_choice(scope, cfg, task, notes):
 
 def _batch_size(scope, cfg, values, notes):
     n = values.get("n_samples", cfg.n_samples)
-    uploaded = state.dataset(scope)
+    uploaded = state.dataset(scope) if values.get("dataset", cfg.dataset) == "csv" else None
     if uploaded is not None:
         n = len(uploaded.X_train) + len(uploaded.X_test)
     elif values.get("dataset", cfg.dataset) == "catdog":

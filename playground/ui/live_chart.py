@@ -37,6 +37,8 @@ import plotly.io
 import streamlit as st
 from streamlit.components import v1 as components_v1
 
+from playground.projector import projector_figure
+
 _FRONTEND = Path(__file__).with_name("live_chart_frontend")
 _PLOTLY_DIR = Path(plotly.__file__).parent / "package_data"
 # Keeps chart keys apart from widget keys in session_state; live_chart.css finds the charts'
@@ -75,6 +77,9 @@ def live_chart(figure: go.Figure | dict, *, key: str, height: int = 400) -> None
         mounted Plotly div. Also the default ``layout.uirevision``, so zoom and pan survive.
     height : pixels; fixed so the page does not jump between redraws.
     """
+    if st.session_state.get("display.projector"):  # the app-wide setting (streamlit_app.py)
+        figure = projector_figure(figure.to_plotly_json() if isinstance(figure, go.Figure)
+                                  else figure)
     payload = figure_payload(figure, key=key, height=height, plotly_src=_plotly_js_url())
     _mount(key=_KEY_PREFIX + key, data=payload, height=height, width="stretch")
 

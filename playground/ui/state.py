@@ -60,6 +60,14 @@ def set_dataset(data: Dataset | None, scope: str = "train") -> None:
     st.session_state[_key(scope, "dataset")] = data
 
 
+def _uploaded_for(cfg: TrainConfig, scope: str) -> Dataset | None:
+    """The uploaded dataset if the config trains on it (dataset 'csv'); else None: generate.
+
+    An upload stays stored while another dataset is chosen, so choosing 'csv' again finds it.
+    """
+    return dataset(scope) if cfg.dataset == "csv" else None
+
+
 def get(scope: str, name: str, default=None):
     """A small per-scope value (view toggles, remembered widths ...)."""
     return st.session_state.get(_key(scope, name), default)
@@ -79,12 +87,12 @@ def current_run(scope: str = "train") -> Run:
     key = _key(scope, "run")
     run = st.session_state.get(key)
     if run is None:
-        run = st.session_state[key] = Run(Trainer(cfg, dataset(scope)))
+        run = st.session_state[key] = Run(Trainer(cfg, _uploaded_for(cfg, scope)))
         return run
     changed = run.trainer.config.reset_changes(cfg)
     if changed:
         was_at = run.trainer.epoch
-        new = Run(Trainer(cfg, dataset(scope)))
+        new = Run(Trainer(cfg, _uploaded_for(cfg, scope)))
         if was_at:
             new.notices.append(f"Changed {', '.join(_labels(changed))}: a new run starts at "
                                f"epoch 0 (the old one was at epoch {was_at}).")
@@ -96,7 +104,8 @@ def current_run(scope: str = "train") -> Run:
 
 def reset_run(scope: str = "train") -> None:
     """Start the scope's run again from epoch 0 with the same seeds: the same initial weights."""
-    st.session_state[_key(scope, "run")] = Run(Trainer(config(scope), dataset(scope)))
+    cfg = config(scope)
+    st.session_state[_key(scope, "run")] = Run(Trainer(cfg, _uploaded_for(cfg, scope)))
 
 
 def _labels(names):

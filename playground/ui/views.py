@@ -80,8 +80,7 @@ def loss_curves(run: state.Run, *, key: str, log_y=False, height=280) -> None:
     trainer, shown = run.trainer, display()
     best = trainer.best_epoch if trainer.config.early_stopping else None
     fig = charts.loss_figure(history_columns(trainer), metric=metric_name(trainer), log_y=log_y,
-                             best_epoch=best, palette=shown["palette"], height=height,
-                             line_width=4 if shown["projector"] else 2)
+                             best_epoch=best, palette=shown["palette"], height=height)
     live_chart(fig, key=key, height=height)
 
 

@@ -1,0 +1,84 @@
+"""Lesson cards that load a preset in one click, and challenges checked against the live run.
+
+A preset loads into the settings of its page's scope (the Train page's, or the cats-and-dogs
+page's), starts a fresh run (epoch 0, the preset's seeds) and switches to that page. Starting a
+challenge does the same with the challenge's start and marks it active; the Train page then
+shows its rules, met or not, with the numbers (``challenge_status``).
+
+Left out: keeping score across sessions (there are no accounts) and hiding the solution from a
+determined student (the tests hold it; the page only gives a hint).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from playground.lessons import CHALLENGE_KEYS, Challenge, Lesson
+from playground.ui import controls, state
+
+PAGES = {"train": "pages/train.py", "catdog": "pages/cats_dogs.py"}
+ACTIVE = "challenge"  # per-scope state: the key of the challenge being worked on
+
+
+def _load(scope: str, cfg, challenge: str | None = None) -> None:
+    controls.load(cfg, scope)
+    state.reset_run(scope)
+    state.put("train", ACTIVE, challenge)
+    st.switch_page(PAGES[scope])
+
+
+def lesson_card(number: int, lesson: Lesson) -> None:
+    """One lesson: its idea, text, question, and a button per preset."""
+    with st.container(border=True):
+        st.subheader(f"{number}. {lesson.title}", anchor=False)
+        st.markdown(f"**{lesson.idea}** {lesson.text}")
+        st.markdown(f"**Question:** *{lesson.question}*")
+        where = "the cats-and-dogs page" if lesson.page == "catdog" else "the Train page"
+        cols = st.columns(len(lesson.presets))
+        for col, preset in zip(cols, lesson.presets):
+            if col.button(preset.label, key=f"lesson.{lesson.key}.{preset.label}",
+                          width="stretch", help=f"Load these settings into {where}."):
+                _load(lesson.page, preset.config)
+
+
+def challenge_card(challenge: Challenge) -> None:
+    """One challenge: the goal and rules, a start button, a hint; the checks if it is active."""
+    active = state.get("train", ACTIVE) == challenge.key
+    with st.container(border=True):
+        st.subheader(("▶ " if active else "") + challenge.title, anchor=False)
+        st.markdown(challenge.text)
+        if active:
+            checks(challenge, state.current_run("train").trainer)
+        else:
+            st.markdown("\n".join(f"- {rule.text}" for rule in challenge.rules))
+        left, right = st.columns([1, 2], vertical_alignment="center")
+        label = "Start again" if active else "Start this challenge"
+        if left.button(label, key=f"challenge.{challenge.key}", type="primary", width="stretch",
+                       help="Loads the starting settings into the Train page, at epoch 0."):
+            _load("train", challenge.start, challenge.key)
+        with right.expander("Hint"):
+            st.markdown(challenge.hint)
+
+
+def checks(challenge: Challenge, trainer) -> bool:
+    """Each rule as met or not, with the number seen; returns whether all are met."""
+    results = challenge.check(trainer)
+    met = all(c.met for c in results)
+    lines = [f"{'✅' if c.met else '❌'} {c.rule}: **{c.seen}**" for c in results]
+    (st.success if met else st.info)(
+        ("**Solved!** " if met else f"At epoch {trainer.epoch}: ") + "  \n".join(lines))
+    return met
+
+
+def challenge_status(scope: str = "train") -> None:
+    """The active challenge's checks, for the Train page's sidebar (checked on each full run)."""
+    key = state.get(scope, ACTIVE)
+    if key not in CHALLENGE_KEYS:
+        return
+    challenge = CHALLENGE_KEYS[key]
+    with st.sidebar.container(border=True):
+        st.markdown(f"**Challenge: {challenge.title}**")
+        checks(challenge, state.current_run(scope).trainer)
+        st.caption("Checked whenever training pauses or stops.")
+        st.button("Leave the challenge", key=f"{scope}.challenge.leave",
+                  on_click=state.put, args=(scope, ACTIVE, None))

@@ -1,0 +1,183 @@
+"""The page URL kept in step with the settings, links opened, and the copy-link control.
+
+Streamlit clears the query parameters whenever the user moves to another page, and opening a
+URL by hand starts a new session. So the entry file calls, on every run:
+
+- ``open_link(page)`` before the page: on a session's first run only, it reads the URL (a link
+  being opened), loads its settings into the page's scope, and applies the teacher's keys
+  (hidden controls, autoplay, training to an epoch);
+- ``keep_in_url(page, box)`` after the page: it writes the scope's current settings into the
+  URL (so the address bar is always a working link) and shows, in ``box``, the one note that
+  lists whatever the opened link held that could not be used.
+
+``share_box(scope)`` draws the copy-link control and the teacher's options for the link.
+
+Left out: shortening links (they carry only non-default settings) and uploaded data (a link
+cannot carry a file; the box says so).
+"""
+
+from __future__ import annotations
+
+import time
+from urllib.parse import urlencode
+
+import streamlit as st
+
+from playground import links
+from playground.config import TrainConfig
+from playground.ui import controls, state
+
+OPENED = "links.opened"
+NOTES = "links.notes"
+REQUESTED = "links.requested"
+AT_SECONDS = 20.0  # most seconds spent training to a link's epoch before the page shows
+CONTROL_LABELS = {
+    "dataset": "Dataset", "columns": "Cat/dog features", "n_classes": "Classes",
+    "n_samples": "Points", "noise": "Noise", "label_noise": "Flipped labels",
+    "train_ratio": "Training share", "data_seed": "Data seed", "features": "Extra features",
+    "hidden": "Hidden layers", "activation": "Activation", "init": "Initial weights",
+    "init_seed": "Weight seed and bias", "loss": "Loss", "optimizer": "Optimizer",
+    "lr": "Learning rate", "momentum": "Momentum", "rho": "Rho", "beta1": "Beta1",
+    "beta2": "Beta2", "batch_size": "Batch size", "penalty": "Regularisation",
+    "epochs": "Epoch limit", "early_stopping": "Early stopping",
+}
+
+
+def page_scope(page) -> tuple[str, TrainConfig, tuple | None]:
+    """The settings scope a page edits, its starting config, and the datasets it offers."""
+    if getattr(page, "url_path", "") == "cats_dogs":
+        from playground.ui import catdog  # the cats-and-dogs page's own module and defaults
+        return "catdog", catdog.default_config(), ("catdog",)
+    return "train", links.DEFAULTS, None
+
+
+# -- opening a link -----------------------------------------------------------------------------
+def open_link(page) -> None:
+    """On a session's first run, load what the URL carries into the page's scope."""
+    if st.session_state.get(OPENED):
+        return
+    st.session_state[OPENED] = True
+    params = {k: v for k, v in st.query_params.to_dict().items()
+              if k not in links.IGNORED_KEYS}
+    if not params:
+        return
+    scope, base, datasets = page_scope(page)
+    link = links.decode(params, base=base, datasets=datasets)
+    controls.load(link.config, scope)
+    state.put(scope, "link_hidden", link.hidden)
+    state.put(scope, "link_autoplay", link.autoplay)
+    st.session_state[NOTES] = list(link.notes)
+    for name, value in link.display.items():  # the display widgets are drawn after the page
+        st.session_state[f"display.{name}"] = value
+    st.session_state[REQUESTED] = (scope, link.config)
+    if link.at:
+        _train_to(scope, link.at)
+    if link.autoplay:
+        run = state.current_run(scope)
+        run.playing = run.trainer.can_train
+
+
+def _train_to(scope: str, epoch: int) -> None:
+    """Train the scope's new run to ``epoch``, time-boxed so a long link cannot hang the page."""
+    run = state.current_run(scope)
+    with st.spinner(f"Training to epoch {epoch}, as the link asks…"):
+        start = time.perf_counter()
+        while run.trainer.can_train and run.trainer.epoch < epoch:
+            if time.perf_counter() - start > AT_SECONDS:
+                st.session_state[NOTES].append(
+                    f"at={epoch}: stopped at epoch {run.trainer.epoch} after "
+                    f"{AT_SECONDS:g} s; press Play to go on.")
+                break
+            run.trainer.run(epochs=min(50, epoch - run.trainer.epoch))
+
+
+def hidden(scope: str) -> frozenset:
+    """The controls an opened link asked to hide on this scope's page."""
+    return frozenset(state.get(scope, "link_hidden", frozenset()))
+
+
+# -- keeping the URL up to date -----------------------------------------------------------------
+def keep_in_url(page, box) -> None:
+    """Write the scope's settings into the URL; show the opened link's notes in ``box``."""
+    scope, base, _ = page_scope(page)
+    cfg = state.config(scope, default=base)
+    _note_page_changes(scope, cfg)
+    params = links.encode(cfg, hidden=hidden(scope), base=base,
+                          autoplay=bool(state.get(scope, "link_autoplay", False)),
+                          display={"projector": st.session_state.get("display.projector"),
+                                   "palette": st.session_state.get("display.palette")})
+    if params != st.query_params.to_dict():
+        st.query_params.from_dict(params)
+    _show_notes(box)
+
+
+def _note_page_changes(scope: str, cfg: TrainConfig) -> None:
+    """After the first page run: say which of the link's settings the page's controls changed."""
+    requested = st.session_state.pop(REQUESTED, None)
+    if requested is None or requested[0] != scope:
+        return
+    asked = requested[1]
+    for name in asked.to_dict():
+        if getattr(asked, name) != getattr(cfg, name):
+            st.session_state[NOTES].append(
+                f"{name}: the link's {links.as_text(getattr(asked, name))} became "
+                f"{links.as_text(getattr(cfg, name))}, the nearest the page's control allows.")
+
+
+def _show_notes(box) -> None:
+    notes = st.session_state.get(NOTES)
+    if not notes:
+        return
+    with box:
+        text = "\n".join(f"- {note}" for note in notes[:12])
+        if len(notes) > 12:
+            text += f"\n- … and {len(notes) - 12} more."
+        st.warning("**This link held values that could not be used as they were**, so they were "
+                   "changed or left out:\n\n" + text, icon="🔗")
+        st.button("Dismiss", key="links.dismiss", on_click=_dismiss)
+
+
+def _dismiss() -> None:
+    st.session_state.pop(NOTES, None)
+
+
+# -- the copy-link control ----------------------------------------------------------------------
+def link_url(scope: str, *, base: TrainConfig = links.DEFAULTS, hidden=(), autoplay=False,
+             at=0) -> str:
+    """The full link to this page with the scope's settings (relative if the URL is unknown)."""
+    params = links.encode(state.config(scope, default=base), hidden=hidden, autoplay=autoplay,
+                          at=at, base=base)
+    page_url = st.context.url or ""
+    query = urlencode(params, safe=",*^")
+    return page_url + ("?" + query if query else "")
+
+
+def share_box(scope: str, *, base: TrainConfig = links.DEFAULTS) -> None:
+    """The link to this run, to copy, with the options a teacher sets for a class."""
+    run = state.current_run(scope)
+    with st.expander("🔗 Share this run: a link with every setting"):
+        link_box = st.container()
+        at = 0
+        if run.trainer.epoch and st.checkbox(
+                f"Open at epoch {min(run.trainer.epoch, links.MAX_AT)}", key=f"{scope}.share.at",
+                help="Whoever opens the link gets the same data and starting weights, trained "
+                     "to this epoch: the same history, bit for bit."):
+            at = min(run.trainer.epoch, links.MAX_AT)
+        st.markdown("**For a class**")
+        only = st.multiselect(
+            "Students may change only", list(links.CONTROLS), format_func=CONTROL_LABELS.get,
+            key=f"{scope}.share.only", placeholder="every control",
+            help="Pick the controls students need (say, the learning rate alone); the link "
+                 "hides the others and fixes their values. Leave empty to show all.")
+        autoplay = st.checkbox("Start training when the link is opened",
+                               key=f"{scope}.share.autoplay")
+        teacher_hidden = frozenset(links.CONTROLS) - set(only) if only else frozenset()
+        with link_box:
+            url = link_url(scope, base=base, hidden=teacher_hidden, autoplay=autoplay, at=at)
+            st.code(url, language=None, wrap_lines=True)
+            st.caption("Copy it with the icon at the box's right. Opened anywhere, it gives the "
+                       "same data and the same starting weights." if st.context.url else
+                       "Add this to the app's address.")
+            problem = links.unshareable(state.config(scope, default=base))
+            if problem:
+                st.info(problem)
