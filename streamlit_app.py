@@ -18,6 +18,7 @@ st.set_page_config(page_title="Neural network playground", page_icon="🧠", lay
 pages = [
     st.Page("pages/train.py", title="Train", icon="🏋️", default=True),
     st.Page("pages/lessons.py", title="Lessons", icon="🎓"),
+    st.Page("pages/cats_dogs.py", title="Cats vs dogs", icon="🐱"),
 ]
 page = st.navigation(pages)
 links.open_link(page)  # a session's first run: load the settings the URL carries
