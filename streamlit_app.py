@@ -19,6 +19,11 @@ pages = [
     st.Page("pages/train.py", title="Train", icon="🏋️", default=True),
     st.Page("pages/lessons.py", title="Lessons", icon="🎓"),
     st.Page("pages/cats_dogs.py", title="Cats vs dogs", icon="🐱"),
+    st.Page("pages/compare.py", title="Compare runs", icon="⚖️"),
+    st.Page("pages/landscape.py", title="Loss landscape", icon="⛰️"),
+    st.Page("pages/replay.py", title="Replay", icon="⏪"),
+    st.Page("pages/inside.py", title="Inside the network", icon="🔬"),
+    st.Page("pages/loss_functions.py", title="Loss functions", icon="📉"),
 ]
 page = st.navigation(pages)
 links.open_link(page)  # a session's first run: load the settings the URL carries
