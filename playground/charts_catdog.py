@@ -129,13 +129,23 @@ def probability_figure(rows, class_names, *, palette=PALETTES["classic"], height
     return {"data": data, "layout": layout}
 
 
-def _heatmap(values, rows, cols, axis, reach, palette, with_text, fmt):
+def _cell_text(values) -> list:
+    """Short labels for heatmap cells: 3 significant digits, scientific notation below 0.001."""
+    def one(v):
+        v = float(v)
+        if v == 0:
+            return "0"
+        return f"{v:.3g}" if abs(v) >= 1e-3 else f"{v:.1e}"
+    return [[one(v) for v in row] for row in np.asarray(values)]
+
+
+def _heatmap(values, rows, cols, axis, reach, palette, with_text):
     trace = {"type": "heatmap", "z": np.asarray(values, np.float32), "x": cols, "y": rows,
              "zmin": -reach, "zmax": reach, "zmid": 0, "colorscale": _diverging(palette),
              "showscale": False, "xgap": 1, "ygap": 1, "xaxis": f"x{axis}", "yaxis": f"y{axis}",
-             "hovertemplate": f"%{{y}} → %{{x}}: %{{z:{fmt}}}<extra></extra>"}
+             "hovertemplate": "%{y} → %{x}: %{z:.6g}<extra></extra>"}
     if with_text:
-        trace.update(texttemplate=f"%{{z:{fmt}}}", textfont={"size": 11})
+        trace.update(text=_cell_text(values), texttemplate="%{text}", textfont={"size": 11})
     return trace
 
 
@@ -153,10 +163,10 @@ def step_figure(before, gradient, change, after, row_names, col_names, *, lr: fl
     Blue is negative, orange positive, white zero. Narrow blocks (one or two units) sit in one
     row of four; wider ones in two rows of two, so the numbers written in the cells fit.
     """
-    panels = (("weights before", before, _reach(before, after), ".3f"),
-              ("gradient ∂L/∂w", gradient, _reach(gradient), ".2g"),
-              (f"change = −{lr:g} × gradient", change, _reach(change), ".2g"),
-              ("weights after", after, _reach(before, after), ".3f"))
+    panels = (("weights before", before, _reach(before, after)),
+              ("gradient ∂L/∂w", gradient, _reach(gradient)),
+              (f"change = −{lr:g} × gradient", change, _reach(change)),
+              ("weights after", after, _reach(before, after)))
     with_text = np.size(before) <= MAX_CELL_TEXT
     per_row = 4 if len(col_names) <= 2 else 2
     n_rows = 4 // per_row
@@ -168,10 +178,10 @@ def step_figure(before, gradient, change, after, row_names, col_names, *, lr: fl
                   1 - r * (cells + gap) / plot] for r in range(n_rows)]
     data, annotations = [], []
     layout = _base_layout(height, showlegend=False, margin={"l": 140, "r": 10, "t": 24, "b": 30})
-    for i, (title, values, reach, fmt) in enumerate(panels):
+    for i, (title, values, reach) in enumerate(panels):
         axis = "" if i == 0 else str(i + 1)
         x_dom, y_dom = x_domains[i % per_row], y_domains[i // per_row]
-        data.append(_heatmap(values, row_names, col_names, axis, reach, palette, with_text, fmt))
+        data.append(_heatmap(values, row_names, col_names, axis, reach, palette, with_text))
         layout[f"xaxis{axis}"] = {"domain": x_dom, "anchor": f"y{axis}", "tickangle": 0,
                                   "fixedrange": True, "tickfont": {"size": 10}}
         layout[f"yaxis{axis}"] = {"domain": y_dom, "anchor": f"x{axis}", "autorange": "reversed",

@@ -290,6 +290,16 @@ def test_figures_are_valid_and_carry_their_numbers(trained):
     go.Figure(charts_catdog.trajectory_figure([0.3, 0.35, 0.4], "dog"))
 
 
+def test_step_figure_writes_short_numbers_in_the_cells():
+    before = np.array([[1.23456, -0.5], [0.0, 2.0]], np.float32)
+    gradient = np.array([[0.0, 2.5e-6], [-0.0123, 1.0]], np.float32)
+    fig = charts_catdog.step_figure(before, gradient, -0.1 * gradient, before - 0.1 * gradient,
+                                    ["x", "bias"], ["u", "v"], lr=0.1)
+    assert fig["data"][0]["text"] == [["1.23", "-0.5"], ["0", "2"]]
+    assert fig["data"][1]["text"] == [["0", "2.5e-06"], ["-0.0123", "1"]]
+    assert len(fig["data"]) == 4 and fig["layout"]["annotations"][2]["text"].startswith("change")
+
+
 def test_feature_label():
     assert charts_catdog.feature_label("body_mass_kg") == "body mass (kg)"
     assert charts_catdog.feature_label("tail_length_cm") == "tail length (cm)"

@@ -393,6 +393,8 @@ def show_step(step: teaching.Step, current: Lab, trainer: Trainer, palette) -> N
         fig = charts_catdog.step_figure(step.before[i], step.gradient[i], step.change[i],
                                         step.after[i], rows, cols, lr=step.lr, palette=palette)
         st.plotly_chart(fig, key=f"catdog.step.layer{i}", config={"displayModeBar": False})
+    st.caption("Before and after share one colour scale. One step moves a weight by lr × its "
+               "gradient, often too little to see at three digits: the change panel shows it.")
     if len(step.before) > 1:
         st.caption("Why some rows or columns of a gradient are nearly white: the gradient "
                    "reaching a hidden unit is multiplied by its activation's slope (for tanh, "
