@@ -8,13 +8,14 @@ the same way for every mode. Websocket messages are decoded as ForwardMsg to cou
 (script_finished) and bytes per tick. Also counted: frames on which the boundary chart was dimmed
 (stale) or Streamlit's running indicator showed.
 
-    .venv/bin/python bench/bench_live_chart.py                      # ~3 min on 2 cores
+    .venv/bin/python bench/bench_live_chart.py                      # ~5 min on 2 cores
     .venv/bin/python bench/bench_live_chart.py --rounds 1 --seconds 5 --modes plotly3,live3
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import time
@@ -162,9 +163,11 @@ def main() -> None:
     unknown = set(modes) - set(MODES)
     if unknown:
         parser.error(f"unknown modes {sorted(unknown)}")
+    load_before = os.getloadavg()[0]
     results = run(modes, args.rounds, args.tick, args.warmup, args.seconds)
-    print(f"\nrun_every={args.tick} s, {args.rounds} rounds x {args.seconds:.0f} s, "
-          f"headless Chromium, {sys.platform}")
+    print(f"\nrun_every={args.tick} s, {args.rounds} rounds x {args.seconds:.0f} s, headless "
+          f"Chromium, {os.cpu_count()} cores, load average {load_before:.1f} before / "
+          f"{os.getloadavg()[0]:.1f} after (other work on the machine skews absolute numbers)")
     report(results, baseline=modes[0])
 
 
