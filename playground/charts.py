@@ -46,8 +46,11 @@ def _png_url(rgba: np.ndarray) -> str:
 
 
 def _base_layout(height, **extra):
-    layout = {"height": height, "margin": {"l": 50, "r": 20, "t": 36, "b": 40},
-              "legend": {"orientation": "h", "y": -0.12, "x": 0}, "hovermode": "closest"}
+    # Axis titles are {"text": ...}: plotly.js 3 no longer reads a plain string there, and these
+    # dicts skip go.Figure, which used to convert it. The legend sits on top, clear of them.
+    layout = {"height": height, "margin": {"l": 55, "r": 20, "t": 40, "b": 45},
+              "legend": {"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},
+              "hovermode": "closest"}
     layout.update(extra)
     return layout
 
@@ -109,9 +112,9 @@ def boundary_figure(xs, ys, values, task, *, palette=PALETTES["classic"], discre
                                 "line": {"width": 2, "color": "#111"}},
                      "hoverinfo": "skip"})
     layout = _base_layout(height, images=[image], title={"text": title or "", "x": 0.02},
-                          xaxis={"range": [float(xs[0]), float(xs[-1])], "title": axis_titles[0],
+                          xaxis={"range": [float(xs[0]), float(xs[-1])], "title": {"text": axis_titles[0]},
                                  "showgrid": False, "zeroline": False, "constrain": "domain"},
-                          yaxis={"range": [float(ys[0]), float(ys[-1])], "title": axis_titles[1],
+                          yaxis={"range": [float(ys[0]), float(ys[-1])], "title": {"text": axis_titles[1]},
                                  "showgrid": False, "zeroline": False})
     if equal_axes:
         layout["yaxis"].update(scaleanchor="x", scaleratio=1)
@@ -188,10 +191,10 @@ def loss_figure(history: dict, *, metric: str = "accuracy", log_y=False, best_ep
     label = {"accuracy": "accuracy", "r2": "R²"}.get(metric, metric)
     layout = _base_layout(
         height, shapes=shapes, hovermode="x unified",
-        xaxis={"domain": [0, 0.6], "title": "epoch"},
-        yaxis={"title": "loss", "type": "log" if log_y else "linear"},
-        xaxis2={"domain": [0.72, 1], "title": "epoch", "anchor": "y2"},
-        yaxis2={"title": label, "anchor": "x2",
+        xaxis={"domain": [0, 0.6], "title": {"text": "epoch"}},
+        yaxis={"title": {"text": "loss"}, "type": "log" if log_y else "linear"},
+        xaxis2={"domain": [0.72, 1], "title": {"text": "epoch"}, "anchor": "y2"},
+        yaxis2={"title": {"text": label}, "anchor": "x2",
                 "range": [0, 1.02] if metric == "accuracy" else None},
         annotations=[] if best_epoch is None else [
             {"x": best_epoch, "y": 1, "xref": "x", "yref": "paper", "text": "best",
@@ -248,10 +251,10 @@ def health_figure(history: dict, *, n_layers: int, palette=PALETTES["classic"],
             data.append(_line(name, epoch, values, "#555", dash, "2", width=1.5))
     layout = _base_layout(
         height, margin={"l": 50, "r": 10, "t": 20, "b": 30},
-        xaxis={"domain": [0, 0.6], "title": "epoch"},
-        yaxis={"title": "gradient norm", "type": "log", "exponentformat": "power"},
-        xaxis2={"domain": [0.72, 1], "title": "epoch", "anchor": "y2"},
-        yaxis2={"title": "fraction of units", "anchor": "x2", "range": [0, 1]})
+        xaxis={"domain": [0, 0.6], "title": {"text": "epoch"}},
+        yaxis={"title": {"text": "gradient norm"}, "type": "log", "exponentformat": "power"},
+        xaxis2={"domain": [0.72, 1], "title": {"text": "epoch"}, "anchor": "y2"},
+        yaxis2={"title": {"text": "fraction of units"}, "anchor": "x2", "range": [0, 1]})
     return {"data": data, "layout": layout}
 
 

@@ -121,3 +121,14 @@ def test_network_figure_caps_links_for_wide_layers():
     fig = charts.network_figure(weights, biases)
     assert len(fig["data"][-2]["text"]) == charts.MAX_LINKS
     assert "strongest 1500 of 16768" in fig["layout"]["title"]["text"]
+
+
+def test_axis_titles_are_dicts_as_plotly_js_3_needs(trainer):
+    history = {k: trainer.history[k] for k in trainer.history.columns}
+    grid = trainer.grid(resolution=10)
+    figures = [charts.loss_figure(history), charts.health_figure(history, n_layers=3),
+               charts.boundary_figure(grid.xs, grid.ys, grid.values, "binary")]
+    for fig in figures:
+        for name, axis in fig["layout"].items():
+            if name.startswith(("xaxis", "yaxis")) and "title" in axis:
+                assert isinstance(axis["title"], dict) and axis["title"]["text"], name
