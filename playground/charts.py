@@ -112,9 +112,11 @@ def boundary_figure(xs, ys, values, task, *, palette=PALETTES["classic"], discre
                                 "line": {"width": 2, "color": "#111"}},
                      "hoverinfo": "skip"})
     layout = _base_layout(height, images=[image], title={"text": title or "", "x": 0.02},
-                          xaxis={"range": [float(xs[0]), float(xs[-1])], "title": {"text": axis_titles[0]},
+                          xaxis={"range": [float(xs[0]), float(xs[-1])],
+                                 "title": {"text": axis_titles[0]},
                                  "showgrid": False, "zeroline": False, "constrain": "domain"},
-                          yaxis={"range": [float(ys[0]), float(ys[-1])], "title": {"text": axis_titles[1]},
+                          yaxis={"range": [float(ys[0]), float(ys[-1])],
+                                 "title": {"text": axis_titles[1]},
                                  "showgrid": False, "zeroline": False})
     if equal_axes:
         layout["yaxis"].update(scaleanchor="x", scaleratio=1)
