@@ -39,16 +39,17 @@ def history_csv(history) -> str:
 
 
 def dataset_csv(data: Dataset) -> str:
-    """A dataset as CSV: the raw features, the label (class name or target) and the split.
+    """A dataset as CSV: which split each row is in, the raw features, the label.
 
-    Uploading it again works: choose the label column and leave 'split' out of the features.
+    Uploading it again works: the column choice proposes the label and the features, and
+    leaves out 'split'.
     """
     frames = []
     for split, X, y in (("train", data.X_train, data.y_train), ("test", data.X_test, data.y_test)):
         frame = pd.DataFrame(np.asarray(X), columns=list(data.feature_names))
         frame[_label_name(data)] = (np.asarray(data.class_names, dtype=object)[y]
                                     if data.class_names else y)
-        frame["split"] = split
+        frame.insert(0, "split", split)  # first: the column choice then offers the label last
         frames.append(frame)
     return pd.concat(frames, ignore_index=True).to_csv(index=False)
 
@@ -82,6 +83,14 @@ def sniff(data: bytes) -> Sniff | None:
     numeric = tuple(name for j, name in enumerate(header)
                     if body and all(_is_number(r[j]) for r in body if j < len(r)))
     return Sniff(tuple(header), numeric, _default_label(header, body, numeric))
+
+
+def default_features(sniffed: Sniff, label: str) -> list:
+    """The numeric-looking columns besides the label; if under two, every other column, so
+    the loader names the cell that is not a number rather than the choice being too small."""
+    others = [c for c in sniffed.columns if c != label]
+    numeric = [c for c in others if c in sniffed.numeric]
+    return numeric if len(numeric) >= 2 else others
 
 
 def _rows(data: bytes, limit: int | None = None) -> list | None:

@@ -13,6 +13,8 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from apptest_support import real_navigation  # noqa: F401  (autouse fixture)
+
 from playground import lessons
 from playground.config import TrainConfig
 from playground.lessons import CHALLENGES, LESSONS

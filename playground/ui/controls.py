@@ -86,14 +86,16 @@ def settings(scope: str = "train", *, datasets=None, hidden: set | frozenset = f
 # -- data ---------------------------------------------------------------------------------------
 def _data_controls(scope, cfg, datasets, hidden, notes):
     keys = list(datasets or DATASETS)
+    labels = {k: f"{DATASETS[k].label} ({DATASETS[k].task})" for k in keys}
     if datasets is None and state.dataset(scope) is not None:
         keys.append("csv")  # an uploaded table (playground/ui/sharing.py)
+        labels["csv"] = f"Your CSV ({state.dataset(scope).task})"
     values = {}
     if "dataset" not in hidden:
         _seed(scope, "dataset", cfg.dataset if cfg.dataset in keys else keys[0])
         values["dataset"] = st.selectbox(
             "Dataset", keys, key=_wkey(scope, "dataset"), help=_help("dataset"),
-            format_func=lambda k: f"{_dataset_label(k)} ({_task_of(scope, k)})")
+            format_func=labels.get)
     key = values.get("dataset", cfg.dataset)
     if key == "csv":
         return _csv_controls(scope, cfg, hidden, values)
@@ -117,10 +119,6 @@ def _data_controls(scope, cfg, datasets, hidden, notes):
     else:
         values["features"] = ()
     return values
-
-
-def _dataset_label(key):
-    return "Your CSV" if key == "csv" else DATASETS[key].label
 
 
 def _task_of(scope, key):
@@ -285,7 +283,8 @@ def _batch_size(scope, cfg, values, notes):
         n = len(uploaded.X_train) + len(uploaded.X_test)
     elif values.get("dataset", cfg.dataset) == "catdog":
         n = len(load_catdog())
-    n_train = max(1, round(n * values.get("train_ratio", cfg.train_ratio)))
+    # At least 2: a slider needs a range (a 10-row upload at a 10 % share has 1 training row).
+    n_train = max(2, round(n * values.get("train_ratio", cfg.train_ratio)))
     key = _wkey(scope, "batch_size")
     if st.session_state.get(key, cfg.batch_size) > n_train:
         notes.append(f"Batch size capped at the {n_train} training points (full batch).")

@@ -27,6 +27,7 @@ from playground import charts, files, model_io
 from playground.config import TrainConfig
 from playground.datasets import DATASETS, DataError, dataset_from_table
 from playground.losses import TASK_LOSSES
+from playground.projector import projector_figure
 from playground.training import Trainer, build_dataset
 from playground.ui import controls, links as link_ui, state, views
 
@@ -104,20 +105,27 @@ def _open_model(scope: str) -> None:
     if data is not None:
         trainer, problem = _fitted(saved, data)
     _describe(saved)
-    if data is not None:
-        left, right = st.columns(2)
+    left, right = st.columns(2)
+    if trainer is not None:  # the model fits its data: draw it over that data
         with left:
-            st.plotly_chart(_saved_boundary(saved, data), key=f"{scope}.model_boundary")
-        with right:
-            st.plotly_chart(charts.network_figure(
-                saved.params[0::2], saved.params[1::2], input_names=list(saved.input_names),
-                palette=views.display()["palette"], height=PREVIEW_HEIGHT),
-                key=f"{scope}.model_network")
+            _chart(_saved_boundary(saved, data), f"{scope}.model_boundary")
+    with right if trainer is not None else left:
+        _chart(charts.network_figure(saved.params[0::2], saved.params[1::2],
+                                     input_names=list(saved.input_names),
+                                     palette=views.display()["palette"], height=PREVIEW_HEIGHT),
+               f"{scope}.model_network")
     if problem:
         st.warning(problem)
     st.button("Continue training this model", type="primary", disabled=trainer is None,
               key=f"{scope}.model_continue", on_click=_continue, args=(scope, saved, trainer),
               help="Loads its settings and weights into the Train page, from its epoch.")
+
+
+def _chart(figure: dict, key: str) -> None:
+    """A one-off chart (not redrawn live), in projector mode too."""
+    if views.display()["projector"]:
+        figure = projector_figure(figure)
+    st.plotly_chart(figure, key=key)
 
 
 def _fitted(saved, data):
@@ -237,7 +245,7 @@ def _own_data(scope: str) -> None:
     except DataError as err:
         _report(upload.name, str(err))
         return
-    st.plotly_chart(_preview(table, features), key=f"{scope}.csv_preview")
+    _chart(_preview(table, features), f"{scope}.csv_preview")
     st.button("Train on this data", type="primary", key=f"{scope}.csv_use",
               on_click=_use_table, args=(scope, upload.name, table, tuple(features)))
     if state.config(scope).dataset == "csv" and state.get(scope, "csv_name") == upload.name:
@@ -255,8 +263,8 @@ def _column_choice(scope, upload, sniffed):
     label = left.selectbox("Column to predict", sniffed.columns,
                            index=sniffed.columns.index(sniffed.label), key=f"{key}.label")
     others = [c for c in sniffed.columns if c != label]
-    default = [c for c in others if c in sniffed.numeric]
-    features = right.multiselect("Columns to predict it from", others, default=default,
+    features = right.multiselect("Columns to predict it from", others,
+                                 default=files.default_features(sniffed, label),
                                  key=f"{key}.features.{label}",
                                  help="Numbers only; leave out names, notes and ids.")
     return label, features
