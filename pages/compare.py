@@ -80,9 +80,11 @@ def draw() -> None:
     for row in rows:  # a word, not a blank, where the target was not reached
         row[reached] = str(row[reached]) if row[reached] is not None else (
             "not yet" if row["status"] == "training" else "never")
+    formats = {k: st.column_config.NumberColumn(format="%.4f")
+               for k in rows[0] if "loss" in k and "epochs" not in k}
     st.dataframe(rows, hide_index=True, width="stretch",
-                 column_config={k: st.column_config.NumberColumn(format="%.4f")
-                                for k in rows[0] if "loss" in k and "epochs" not in k})
+                 column_config={**formats, "run": st.column_config.TextColumn(width="large"),
+                                "status": st.column_config.TextColumn(width="medium")})
     labs.overlay(runs, column=column, log_y=log_y, target=target, key="labs.compare.curves")
     st.caption("Solid: the sweep's runs; dotted: pinned runs. A run that diverges stops with a "
                "red cross; its boundary below shows its last finite weights.")

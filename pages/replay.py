@@ -52,8 +52,9 @@ def frame():
     current = st.session_state.get(EPOCH_KEY, kept[-1])
     if current not in trainer.snapshots:  # thinned away since: take the closest kept one
         current = labs.nearest_kept(trainer, current)
-    if ticking:
-        current = kept[min(kept.index(current) + 1, len(kept) - 1)]
+    if ticking:  # a whole replay takes at most ~50 frames (20 s), however many epochs are kept
+        stride = max(1, len(kept) // 50)
+        current = kept[min(kept.index(current) + stride, len(kept) - 1)]
     st.session_state[EPOCH_KEY] = current
     epoch = st.select_slider("Epoch", kept, key=EPOCH_KEY)
     frozen = state.Run(labs.trainer_at(trainer, epoch))

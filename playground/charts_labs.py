@@ -27,6 +27,7 @@ RUN_COLOURS = MappingProxyType({
                    "#f0e442"),
 })
 DIVERGED_COLOUR = "#c0392b"
+LOG_RATIO = 10  # a landscape whose loss spans more than this factor is coloured by log(loss)
 PATH_COLOUR = "#111111"
 
 
@@ -40,6 +41,11 @@ def _layout(height, **extra):
               "legend": {"orientation": "h", "y": -0.15, "x": 0}, "hovermode": "closest"}
     layout.update(extra)
     return layout
+
+
+def _title(text: str) -> dict:
+    # plotly.js 3 (Plotly 7) reads only {"text": ...}: a bare string title is silently dropped.
+    return {"text": text}
 
 
 def _png(rgba) -> str:
@@ -85,7 +91,7 @@ def overlay_figure(runs: list, *, metric: str = "loss", log_y: bool = False,
     for run in runs:
         if run.get("diverged_at") is not None and len(run["values"]):
             data.append(_diverged_mark(run, cap if metric == "loss" else None))
-    yaxis = {"title": y_title or metric}
+    yaxis = {"title": _title(y_title or metric)}
     if metric == "loss":
         if log_y:
             low = np.nanmin(lows) if lows and np.isfinite(lows).any() else cap / 1e3
@@ -98,8 +104,10 @@ def overlay_figure(runs: list, *, metric: str = "loss", log_y: bool = False,
     if target is not None and metric == "loss":
         shapes.append({"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": target,
                        "y1": target, "line": {"color": "#555", "dash": "dot", "width": 1}})
-    return {"data": data, "layout": _layout(height, xaxis={"title": "epoch"}, yaxis=yaxis,
-                                            shapes=shapes, hovermode="x unified")}
+    legend = {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"}
+    return {"data": data, "layout": _layout(height, xaxis={"title": _title("epoch")}, yaxis=yaxis,
+                                            shapes=shapes, hovermode="x unified", legend=legend,
+                                            margin={"l": 60, "r": 20, "t": 50, "b": 45})}
 
 
 def _diverged_mark(run, cap):
@@ -107,7 +115,7 @@ def _diverged_mark(run, cap):
     if cap is not None and not y <= cap:  # off the chart (or not finite): put it on the edge
         y = cap
     return {"type": "scatter", "mode": "markers+text", "x": [int(run["epoch"][-1])], "y": [y],
-            "text": [f"diverged at {run['diverged_at']}"], "textposition": "top left",
+            "text": [f"diverged at {run['diverged_at']}"], "textposition": "bottom right",
             "textfont": {"color": DIVERGED_COLOUR}, "showlegend": False,
             "legendgroup": run["label"], "name": run["label"], "hoverinfo": "skip",
             "marker": {"symbol": "x", "size": 12, "color": DIVERGED_COLOUR,
@@ -137,8 +145,9 @@ def boundary_grid_figure(panels: list, *, task: str, palette=PALETTES["classic"]
     ----------
     panels : list of dict
         ``title``, ``xs``, ``ys``, ``values`` (a ``Trainer.grid``), ``points`` ((X, y) in plane
-        coordinates, or None), ``colour`` (of the title) and optional ``note`` (e.g. "diverged
-        at 12"), shown in red under the title.
+        coordinates, or None), ``colour`` (of the title), and optionally ``note`` (e.g.
+        "diverged at 12", shown in red under the title) and ``task`` (when it is not ``task``:
+        a pinned run may come from other data).
     """
     columns = max(1, min(columns, len(panels)))
     rows = -(-len(panels) // columns) if panels else 1
@@ -147,8 +156,8 @@ def boundary_grid_figure(panels: list, *, task: str, palette=PALETTES["classic"]
                      margin={"l": 10, "r": 10, "t": 40, "b": 10})
     for k, (panel, (xd, yd)) in enumerate(zip(panels, _grid_domains(len(panels), columns))):
         ax = "" if k == 0 else str(k + 1)
-        xs, ys = panel["xs"], panel["ys"]
-        images.append({"source": _png(boundary_rgba(panel["values"], task, palette,
+        xs, ys, kind = panel["xs"], panel["ys"], panel.get("task", task)
+        images.append({"source": _png(boundary_rgba(panel["values"], kind, palette,
                                                     zrange=zrange)),
                        "xref": f"x{ax}", "yref": f"y{ax}", "x": float(xs[0]), "y": float(ys[-1]),
                        "sizex": float(xs[-1] - xs[0]), "sizey": float(ys[-1] - ys[0]),
@@ -158,7 +167,7 @@ def boundary_grid_figure(panels: list, *, task: str, palette=PALETTES["classic"]
         layout[f"yaxis{ax}"] = {"domain": yd, "anchor": f"x{ax}", "visible": False,
                                 "range": [float(ys[0]), float(ys[-1])]}
         if panel.get("points") is not None:
-            data.append(_panel_points(panel["points"], task, palette, ax, zrange))
+            data.append(_panel_points(panel["points"], kind, palette, ax, zrange))
         text = f"<b>{panel['title']}</b>"
         if panel.get("note"):
             text += f"<br><span style='color:{DIVERGED_COLOUR}'>{panel['note']}</span>"
@@ -196,19 +205,20 @@ def landscape_figure(xs, ys, loss, *, path=None, path_loss=None, path_labels=Non
     mark_lowest : mark the grid's lowest point
     centre_label : mark (0, 0) with this hover label (the weights the slice is centred on)
 
-    Colours follow log10(loss) when the values span more than a factor of 30 (steep walls would
-    otherwise leave the whole valley one colour); hover always shows the loss itself.
+    Colours follow log10(loss) when the values span more than a factor of LOG_RATIO (steep walls
+    would otherwise leave the whole valley one colour); hover always shows the loss itself.
     """
     loss = np.asarray(loss, np.float64)
     shown = np.where(np.isfinite(loss), loss, np.nan)
     finite = shown[np.isfinite(shown)]
-    log = finite.size > 0 and finite.min() > 0 and finite.max() / finite.min() > 30
+    log = finite.size > 0 and finite.min() > 0 and finite.max() / finite.min() > LOG_RATIO
     if kind == "surface":
-        data = [_surface(xs, ys, shown, finite)]
+        data = [_surface(xs, ys, shown)]
         if path is not None:
             data.append(_path_3d(path, path_loss, path_labels))
-        scene = {"xaxis": {"title": axis_titles[0]}, "yaxis": {"title": axis_titles[1]},
-                 "zaxis": {"title": "loss"}, "camera": {"eye": {"x": 1.4, "y": -1.4, "z": 1.0}}}
+        scene = {"xaxis": {"title": _title(axis_titles[0])},
+                 "yaxis": {"title": _title(axis_titles[1])}, "zaxis": {"title": _title("loss")},
+                 "camera": {"eye": {"x": 1.4, "y": -1.4, "z": 1.0}}}
         return {"data": data, "layout": _layout(height, scene=scene, title={"text": title,
                                                                                "x": 0.02})}
     data = [_contour(xs, ys, shown, finite, log)]
@@ -227,8 +237,10 @@ def landscape_figure(xs, ys, loss, *, path=None, path_loss=None, path_labels=Non
                      "marker": {"symbol": "star", "size": 14, "color": "#ffd400",
                                 "line": {"width": 1, "color": "#111"}}})
     layout = _layout(height, title={"text": title, "x": 0.02},
-                     xaxis={"title": axis_titles[0], "range": [float(xs[0]), float(xs[-1])]},
-                     yaxis={"title": axis_titles[1], "range": [float(ys[0]), float(ys[-1])]})
+                     xaxis={"title": _title(axis_titles[0]),
+                            "range": [float(xs[0]), float(xs[-1])]},
+                     yaxis={"title": _title(axis_titles[1]),
+                            "range": [float(ys[0]), float(ys[-1])]})
     return {"data": data, "layout": layout}
 
 
@@ -255,10 +267,8 @@ def _nice_ticks(low, high):
     return np.array(inside if len(inside) >= 2 else [low, high])
 
 
-def _surface(xs, ys, shown, finite):
-    # Cut the walls at a few times the valley's height so the valley stays visible.
-    top = float(np.quantile(finite, 0.9)) if finite.size else 1.0
-    return {"type": "surface", "x": _f32(xs), "y": _f32(ys), "z": _f32(np.minimum(shown, top)),
+def _surface(xs, ys, shown):
+    return {"type": "surface", "x": _f32(xs), "y": _f32(ys), "z": _f32(shown),
             "customdata": _f32(shown), "colorscale": "Viridis", "showscale": False,
             "opacity": 0.9,
             "hovertemplate": "(%{x:.3g}, %{y:.3g})<br>loss %{customdata:.4g}<extra></extra>"}
@@ -375,8 +385,8 @@ def warped_figure(lines, points, labels, *, task: str, palette=PALETTES["classic
         data = [{"type": "scatter3d", **line, "x": flat[:, 0], "y": flat[:, 1], "z": flat[:, 2]},
                 {"type": "scatter3d", **dots, "x": points[:, 0], "y": points[:, 1],
                  "z": points[:, 2]}]
-        scene = {"xaxis": {"title": axis_titles[0]}, "yaxis": {"title": axis_titles[1]},
-                 "zaxis": {"title": axis_titles[2]}}
+        scene = {name: {"title": _title(text)}
+                 for name, text in zip(("xaxis", "yaxis", "zaxis"), axis_titles)}
         return {"data": data, "layout": _layout(height, scene=scene,
                                                 title={"text": title, "x": 0.02})}
     data = [{"type": "scatter", **line, "x": flat[:, 0], "y": flat[:, 1]},
@@ -385,9 +395,9 @@ def warped_figure(lines, points, labels, *, task: str, palette=PALETTES["classic
     if boundary is not None:
         data.append(_straight_line(*boundary, reach))
     layout = _layout(height, title={"text": title, "x": 0.02},
-                     xaxis={"title": axis_titles[0], "range": [-reach[0], reach[0]],
+                     xaxis={"title": _title(axis_titles[0]), "range": [-reach[0], reach[0]],
                             "zeroline": False},
-                     yaxis={"title": axis_titles[1], "range": [-reach[1], reach[1]],
+                     yaxis={"title": _title(axis_titles[1]), "range": [-reach[1], reach[1]],
                             "zeroline": False})
     return {"data": data, "layout": layout}
 
@@ -465,7 +475,7 @@ def loss_explorer_figure(x, curves: dict, *, x_title="predicted probability p of
                          "xaxis": f"x{ax}", "yaxis": f"y{ax}", "legendgroup": name,
                          "showlegend": panel == 0,
                          "hovertemplate": f"{EXPLORER_LABELS[name]}: %{{y:.4g}}<extra></extra>"})
-        layout[f"xaxis{ax}"] = {"domain": domain, "anchor": f"y{ax}", "title": x_title}
+        layout[f"xaxis{ax}"] = {"domain": domain, "anchor": f"y{ax}", "title": _title(x_title)}
         layout[f"yaxis{ax}"] = {"anchor": f"x{ax}", "range": yrange, "zeroline": True}
         annotations.append({"text": f"<b>{title}</b>", "x": sum(domain) / 2, "y": 1.02,
                             "xref": "paper", "yref": "paper", "showarrow": False,

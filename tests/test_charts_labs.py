@@ -79,10 +79,10 @@ def test_boundary_grid_has_one_map_per_run_with_notes():
 # -- the landscape -----------------------------------------------------------------------------------
 def test_landscape_contour_carries_the_loss_and_the_path():
     xs, ys = np.linspace(-1, 1, 5), np.linspace(-2, 2, 3)
-    loss = np.add.outer(ys ** 2, xs ** 2) + 0.5
+    loss = np.add.outer(ys ** 2, xs ** 2) + 1.0
     path = np.array([[-1.0, 1.0], [-0.5, 0.3], [0.0, 0.0]])
     fig = _valid(charts_labs.landscape_figure(xs, ys, loss, path=path,
-                                              path_loss=[2.5, 1.0, 0.5],
+                                              path_loss=[3.0, 1.5, 1.0],
                                               path_labels=["epoch 0", "epoch 5", "epoch 9"],
                                               centre_label="now", mark_lowest=True))
     contour = fig["data"][0]

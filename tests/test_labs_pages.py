@@ -233,7 +233,7 @@ def test_inside_shows_every_neuron_and_the_exact_two_neuron_space():
 def test_inside_projects_a_wide_layer_and_handles_no_hidden_layer():
     at = _app("pages/inside.py", hidden=(6,))
     _ok(at)
-    titles = _charts(at)["labs.inside.warped"]["layout"]["xaxis"]["title"]
+    titles = _charts(at)["labs.inside.warped"]["layout"]["xaxis"]["title"]["text"]
     assert "direction 1" in titles
     bare = _app("pages/inside.py", hidden=())
     assert any("no hidden layer" in i.value for i in bare.info)
@@ -256,3 +256,42 @@ def test_the_loss_explorer_table_and_its_lesson():
     at.radio(key="labs.losses.y").set_value(0).run()
     assert not at.warning and at.success  # p = 0.05 for a 0 is right, and sure of it
     assert float(at.table[0].value.loc["Hinge (for contrast)"].iloc[0]) == 0.0
+
+
+# -- a real browser ------------------------------------------------------------------------------------
+LAB_PAGES = {  # menu entry -> (the page's title, a live chart that must be painted there)
+    "Compare runs": ("Compare runs", None),
+    "Loss landscape": ("The loss landscape", "labs.landscape.slice"),
+    "Replay": ("Replay a run", "labs.replay.boundary"),
+    "Inside the network": ("Inside the network", "labs.inside.thumbnails"),
+    "Loss functions": ("The loss functions", None),
+}
+
+
+@pytest.mark.browser
+def test_the_lab_pages_paint_in_a_browser():
+    """Train a little, then open every lab page from the menu: charts paint, no exception."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    from browser_support import launch_chromium, serve_app
+
+    with serve_app("streamlit_app.py") as url, sync_api.sync_playwright() as p:
+        browser = launch_chromium(p)
+        page = browser.new_page(viewport={"width": 1300, "height": 1600})
+        page.goto(url)
+        page.get_by_role("button", name="Step", exact=True).first.wait_for(timeout=60_000)
+        for _ in range(3):
+            page.get_by_role("button", name="Step", exact=True).first.click()
+            page.get_by_text("Epoch", exact=False).first.wait_for()
+        page.wait_for_timeout(1000)
+        for title, (heading, chart) in LAB_PAGES.items():
+            page.get_by_role("link", name=title).first.click()
+            page.get_by_role("heading", level=1, name=heading).wait_for(timeout=30_000)
+            if chart:
+                page.locator(f'[data-live-chart-key="{chart}"] .main-svg').first.wait_for(
+                    timeout=30_000)
+            assert not page.locator('[data-testid="stException"]').count(), title
+        page.get_by_role("link", name="Compare runs").first.click()
+        page.get_by_role("button", name="Start the sweep").click()
+        page.locator('[data-live-chart-key="labs.compare.curves"] .main-svg').first.wait_for(
+            timeout=30_000)
+        browser.close()

@@ -287,16 +287,13 @@ def boundary_grid(runs, *, key: str) -> None:
         at = diverged_at(t)
         panels.append({"title": entry.label, "xs": grid.xs, "ys": grid.ys, "values": grid.values,
                        "points": (t.dataset.X_train[:, :2], t.dataset.y_train),
-                       "colour": colours[k % len(colours)],
-                       "note": f"diverged at epoch {at}: weights of epoch {at - 1}" if at else
-                       None})
-    tasks = {e.trainer.task for e in runs}
-    task = runs[0].trainer.task if len(tasks) == 1 else "binary"
-    y = np.concatenate([e.trainer.dataset.y_train for e in runs]).astype(float)
-    reach = float(np.abs(y).max()) or 1.0
+                       "colour": colours[k % len(colours)], "task": t.task,
+                       "note": f"diverged at epoch {at}" if at else None})
+    targets = [e.trainer.dataset.y_train for e in runs if e.trainer.task == "regression"]
+    reach = float(np.abs(np.concatenate(targets)).max()) or 1.0 if targets else 1.0
     columns = 4 if len(panels) != 3 else 3
-    fig = charts_labs.boundary_grid_figure(panels, task=task, palette=palette, columns=columns,
-                                           zrange=(-reach, reach))
+    fig = charts_labs.boundary_grid_figure(panels, task=runs[0].trainer.task, palette=palette,
+                                           columns=columns, zrange=(-reach, reach))
     live_chart(fig, key=key, height=fig["layout"]["height"])
 
 
