@@ -36,15 +36,15 @@ LINE_POINTS = 80
 def trainer_at(trainer, epoch: int):
     """A copy of ``trainer`` whose network holds the weights of a kept epoch.
 
-    Shallow: data, history and settings are shared (read only); the network is new, so drawing
-    the copy never touches the live run. Raises KeyError if the epoch was not kept.
+    Shallow: data, history, settings and the cached grid inputs are shared (read only: the
+    trainer's methods rebind, never mutate, them); the network is new, so drawing the copy never
+    touches the live run. Raises KeyError if the epoch was not kept.
     """
     params = trainer.params_at(epoch)
     frozen = copy.copy(trainer)
     frozen.model = MLP(trainer.model.sizes, trainer.config.activation, trainer.output_name,
                        trainer.dtype)
     frozen.model.set_params(params)
-    frozen._grid_inputs = {}  # the copy would otherwise replace the shared cache's contents
     return frozen
 
 
@@ -143,7 +143,7 @@ def warp(trainer, layer: int, dims: int):
         lines, points = (lines - mean) @ vt[:dims].T, (points - mean) @ vt[:dims].T
         titles = tuple(f"direction {k + 1} ({share[k]:.0%} of the spread)" for k in range(dims))
     boundary = None
-    if (width == dims == 2 and layer == model.n_layers - 2 and trainer.task == "binary"):
+    if width == dims == 2 and layer == model.n_layers - 2 and trainer.task == "binary":
         boundary = (model.weights[-1][:, 0].astype(np.float64), float(model.biases[-1][0]))
     return lines.reshape(2 * LINES, LINE_POINTS, dims), points, titles, boundary
 
@@ -301,18 +301,20 @@ def boundary_grid(runs, *, key: str) -> None:
 def slice_job(trainer, directions, resolution, span, seed):
     """The scope's slice job for these settings: the stored one, or a new one if anything changed.
 
-    Returns (job, error message): a PCA slice before any training has no path to follow.
+    The stored job keeps a reference to its trainer and is reused only for that very object (a
+    new run, even with the same settings, gets a new slice). Returns (job, error message): a
+    PCA slice before any training has no path to follow.
     """
-    key = (id(trainer), trainer.epoch, len(trainer.history), directions, resolution, span, seed)
+    key = (trainer.epoch, len(trainer.history), directions, resolution, span, seed)
     held = state.get(SCOPE, "slice")
-    if held is not None and held[0] == key:
-        return held[1], None
+    if held is not None and held[0] is trainer and held[1] == key:
+        return held[2], None
     try:
         job = landscape.SliceJob(trainer, directions, resolution=resolution, span=span,
                                  seed=seed)
     except ValueError as error:
         return None, str(error)
-    state.put(SCOPE, "slice", (key, job))
+    state.put(SCOPE, "slice", (trainer, key, job))
     return job, None
 
 
@@ -419,17 +421,15 @@ def two_weight_box(run, least=4.0) -> float:
 
 
 def two_weight_surface(run, box, resolution=81):
-    """The exact surface over [-box, box]^2 (cached per run and box) and the loss along the path."""
-    key = (id(run), box, resolution)
+    """The exact surface over [-box, box]^2 (kept while the run and box stay) and the path's loss."""
     held = state.get(SCOPE, "two.surface")
-    if held is None or held[0] != key:
+    if held is None or held[0] is not run or held[1] != (box, resolution):
         ws = np.linspace(-box, box, resolution)
-        held = (key, ws, landscape.exact_surface(run.X, run.Y, run.output, run.loss_name, ws, ws))
+        surface = landscape.exact_surface(run.X, run.Y, run.output, run.loss_name, ws, ws)
+        held = (run, (box, resolution), ws, surface)
         state.put(SCOPE, "two.surface", held)
-    path = run.path
-    losses = landscape.COLUMN_LOSSES[run.loss_name](
-        _output(run, run.X @ path.T), run.Y)
-    return held[1], held[2], losses
+    losses = landscape.COLUMN_LOSSES[run.loss_name](_output(run, run.X @ run.path.T), run.Y)
+    return held[2], held[3], losses
 
 
 def _output(run, Z):
