@@ -1,4 +1,4 @@
-"""Files a user takes away or brings: the history and the data as CSV, and an uploaded CSV's columns.
+"""Files a user takes away or brings: history and data as CSV; an uploaded CSV's columns.
 
 Downloads: ``history_csv`` (one row per epoch, the columns of ``History``) and ``dataset_csv``
 (features, label and which split each row is in). The model file is ``model_io``'s.

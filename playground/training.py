@@ -246,7 +246,7 @@ class Trainer:
             self._check_limits()
 
     def resume(self, params: list, epoch: int = 0) -> None:
-        """Go on from saved parameters [W0, b0, W1, b1, ...] (a model file), counting from ``epoch``.
+        """Go on from saved parameters [W0, b0, W1, ...] (a model file), counting from ``epoch``.
 
         The history restarts with one row measured on these weights; the optimizer starts
         afresh, because a model file does not carry its running averages.

@@ -16,6 +16,7 @@ from streamlit.testing.v1 import AppTest
 from apptest_support import real_navigation  # noqa: F401  (autouse fixture)
 
 from playground import lessons
+from playground.ui import lessons as lessons_ui
 from playground.config import TrainConfig
 from playground.lessons import CHALLENGES, LESSONS
 from playground.training import Trainer
@@ -206,11 +207,11 @@ def test_a_challenge_starts_on_the_train_page_and_shows_its_checks():
     assert at.title[0].value == PAGES["train"][1]
     at.switch_page("pages/train.py")
     assert at.session_state["train.config"] == challenge.start
-    box = [i.value for i in at.sidebar.info if "epoch 0" in i.value.lower()]
-    assert box and "❌" in box[0]
+    box = [i.value for i in at.main.info if "epoch 0" in i.value.lower()]
+    assert box and lessons_ui.NOT_MET in box[0]
     # Solve it by hand: the learning rate the solution uses, then ten steps.
     at.select_slider(key="train.w.lr").set_value(challenge.solution.lr).run()
     for _ in range(10):
         at.button(key="train.step").click().run()
-    solved = [s.value for s in at.sidebar.success]
+    solved = [s.value for s in at.main.success]
     assert solved and solved[0].startswith("**Solved!**") and "epoch 10" in solved[0]

@@ -405,7 +405,7 @@ def test_a_saved_model_continues_with_the_same_predictions():
     assert np.array_equal(trainer.model.theta, oracle.model.theta)
 
 
-# -- downloads --------------------------------------------------------------------------------------
+# -- downloads ------------------------------------------------------------------------------------
 def test_the_model_file_round_trips_to_the_same_predictions():
     trainer = Trainer(TrainConfig(dataset="blobs", hidden=(6, 5), activation="relu",
                                   features=("x1^2",), optimizer="adam", lr=0.01))

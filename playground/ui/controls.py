@@ -14,6 +14,7 @@ import streamlit as st
 from playground.activations import ACTIVATIONS
 from playground.config import DERIVED_KEYS, FIELDS, TrainConfig
 from playground.datasets import CATDOG_FEATURES, DATASETS, load_catdog
+from playground.links import NETWORK_CONTROLS, TRAINING_CONTROLS
 from playground.losses import LOSSES, PENALTIES, TASK_LOSSES
 from playground.network import INITIALIZERS
 from playground.optimizers import OPTIMIZER_LABELS, OPTIMIZER_SETTINGS
@@ -72,15 +73,20 @@ def settings(scope: str = "train", *, datasets=None, hidden: set | frozenset = f
     with box:
         with st.expander("Data", expanded=True):
             values = _data_controls(scope, cfg, datasets, hidden, notes)
-        with st.expander("Network", expanded=True):
+        with _group("Network", NETWORK_CONTROLS, hidden):
             values.update(_network_controls(scope, cfg, hidden))
-        with st.expander("Training", expanded=True):
+        with _group("Training", TRAINING_CONTROLS, hidden):
             values.update(_training_controls(scope, cfg, values, hidden, notes))
     new = cfg.replace(**values)
     for note in notes:
         st.toast(note)
     state.set_config(new, scope)
     return new
+
+
+def _group(label, names, hidden):
+    """An expander for a group of controls, or nothing to see if all of them are hidden."""
+    return st.container() if set(names) <= set(hidden) else st.expander(label, expanded=True)
 
 
 # -- data ---------------------------------------------------------------------------------------

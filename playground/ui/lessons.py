@@ -18,6 +18,7 @@ from playground.ui import controls, state
 
 PAGES = {"train": "pages/train.py", "catdog": "pages/cats_dogs.py"}
 ACTIVE = "challenge"  # per-scope state: the key of the challenge being worked on
+MET, NOT_MET = ":green[:material/check_circle:]", ":red[:material/cancel:]"
 
 
 def _load(scope: str, cfg, challenge: str | None = None) -> None:
@@ -64,21 +65,26 @@ def checks(challenge: Challenge, trainer) -> bool:
     """Each rule as met or not, with the number seen; returns whether all are met."""
     results = challenge.check(trainer)
     met = all(c.met for c in results)
-    lines = [f"{'✅' if c.met else '❌'} {c.rule}: **{c.seen}**" for c in results]
+    # Material icons ship with Streamlit; emoji may be missing on a classroom PC.
+    lines = [f"{MET if c.met else NOT_MET} {c.rule}: **{c.seen}**" for c in results]
     (st.success if met else st.info)(
         ("**Solved!** " if met else f"At epoch {trainer.epoch}: ") + "  \n".join(lines))
     return met
 
 
 def challenge_status(scope: str = "train") -> None:
-    """The active challenge's checks, for the Train page's sidebar (checked on each full run)."""
+    """The active challenge's goal and checks, above the Train page's timeline.
+
+    Checked on each full run of the page: when training pauses or stops, and after a Step.
+    """
     key = state.get(scope, ACTIVE)
     if key not in CHALLENGE_KEYS:
         return
     challenge = CHALLENGE_KEYS[key]
-    with st.sidebar.container(border=True):
-        st.markdown(f"**Challenge: {challenge.title}**")
+    with st.container(border=True):
+        left, right = st.columns([4, 1], vertical_alignment="center")
+        left.markdown(f"**Challenge: {challenge.title}.** {challenge.text}")
+        right.button("Leave it", key=f"{scope}.challenge.leave", width="stretch",
+                     on_click=state.put, args=(scope, ACTIVE, None))
         checks(challenge, state.current_run(scope).trainer)
         st.caption("Checked whenever training pauses or stops.")
-        st.button("Leave the challenge", key=f"{scope}.challenge.leave",
-                  on_click=state.put, args=(scope, ACTIVE, None))

@@ -133,7 +133,7 @@ def _show_notes(box) -> None:
         if len(notes) > 12:
             text += f"\n- … and {len(notes) - 12} more."
         st.warning("**This link held values that could not be used as they were**, so they were "
-                   "changed or left out:\n\n" + text, icon="🔗")
+                   "changed or left out:\n\n" + text, icon=":material/link_off:")
         st.button("Dismiss", key="links.dismiss", on_click=_dismiss)
 
 
@@ -155,7 +155,7 @@ def link_url(scope: str, *, base: TrainConfig = links.DEFAULTS, hidden=(), autop
 def share_box(scope: str, *, base: TrainConfig = links.DEFAULTS) -> None:
     """The link to this run, to copy, with the options a teacher sets for a class."""
     run = state.current_run(scope)
-    with st.expander("🔗 Share this run: a link with every setting"):
+    with st.expander("Share this run: a link with every setting", icon=":material/link:"):
         link_box = st.container()
         at = 0
         if run.trainer.epoch and st.checkbox(

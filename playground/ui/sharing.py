@@ -24,9 +24,11 @@ import numpy as np
 import streamlit as st
 
 from playground import charts, files, model_io
+from playground.activations import ACTIVATIONS
 from playground.config import TrainConfig
 from playground.datasets import DATASETS, DataError, dataset_from_table
 from playground.losses import TASK_LOSSES
+from playground.optimizers import OPTIMIZER_LABELS
 from playground.projector import projector_figure
 from playground.training import Trainer, build_dataset
 from playground.ui import controls, links as link_ui, state, views
@@ -46,7 +48,8 @@ def share(scope: str) -> None:
 def files_panel(scope: str) -> None:
     """Download, open a model, use your own data (the last two not in a teacher-locked page)."""
     locked = bool(link_ui.hidden(scope))
-    with st.expander("📁 Files: download this run, open a saved model, use your own data"):
+    with st.expander("Files: download this run, open a saved model, use your own data",
+                     icon=":material/folder_open:"):
         if locked:
             _downloads(scope)
             st.caption("Opening files is off: this page was opened from a class link that "
@@ -152,8 +155,8 @@ def _describe(saved) -> None:
     layers = " × ".join(map(str, cfg.hidden)) or "no hidden layer"
     st.markdown(f"A **{saved.task}** model at **epoch {saved.epoch}**, trained on "
                 f"{_data_label(cfg.dataset)}: inputs {', '.join(saved.input_names)}; hidden "
-                f"layers {layers} ({cfg.activation}); {cfg.optimizer} at learning rate "
-                f"{cfg.lr:g}.")
+                f"layers {layers} ({ACTIVATIONS[cfg.activation].label}); "
+                f"{OPTIMIZER_LABELS[cfg.optimizer]} at learning rate {cfg.lr:g}.")
     shown = [f"{label} {_number(metrics.get(key))}" for key, label in (
         ("test_loss", "test loss"), ("test_accuracy", "test accuracy"), ("test_r2", "test R²"))
         if key in metrics]
