@@ -93,7 +93,7 @@ def _downloads(scope: str) -> None:
 
 # -- opening a model ----------------------------------------------------------------------------
 def _open_model(scope: str) -> None:
-    upload = st.file_uploader("A model file saved here (JSON)", type=["json"],
+    upload = st.file_uploader("A model file saved here (JSON)", type=["json"], max_upload_size=6,
                               key=f"{scope}.model_upload",
                               help="Checked in full before anything changes.")
     if upload is None:
@@ -230,7 +230,8 @@ def _own_data(scope: str) -> None:
     st.markdown("A CSV file with a header line: one column to predict (a class name or a "
                 "number) and at least two numeric columns to predict it from. At most "
                 f"{files.MAX_ROWS:,} rows and {files.MAX_CLASSES} classes.")
-    upload = st.file_uploader("Your CSV file", type=["csv", "txt"], key=f"{scope}.csv_upload")
+    upload = st.file_uploader("Your CSV file", type=["csv", "txt"], key=f"{scope}.csv_upload",
+                              max_upload_size=6)  # MB; the loader refuses over 5,000,000 bytes
     error = state.get(scope, "csv_error")
     if error:
         st.error(error)
