@@ -9,6 +9,7 @@ slice (every grid point and every kept epoch's loss) is computed ``--reps`` time
 across resolutions so a noisy neighbour hits each alike; the table shows the median and the
 fastest. "longest chunk" is the longest single ``advance(seconds=BUDGET)`` call seen while the
 page-sized chunks ran: the most the page waits between two progress-bar updates.
+Last, the exact surface of the two-weight model as its page draws it (81 x 81, 160 points).
 
 BLAS runs with one thread, as the trainer's own passes do. This is a report, never a test.
 """
@@ -29,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from playground.config import TrainConfig  # noqa: E402
 from playground.datasets import Dataset  # noqa: E402
-from playground.landscape import SliceJob  # noqa: E402
+from playground.landscape import SliceJob, exact_surface, two_weight_data  # noqa: E402
 from playground.training import Trainer  # noqa: E402
 from playground.ui.live import BUDGET  # noqa: E402
 
@@ -88,6 +89,19 @@ def main() -> None:
         longest, chunks = chunked[r]
         print(f"{r:>4} x {r:<3} {points:>7} {med:>9.3f} {min(times[r]):>10.3f} "
               f"{1e6 * med / points:>9.0f} {chunks:>7} {longest:>16.3f}")
+    print(f"exact two-weight surface, 81 x 81 points x 160 samples: "
+          f"{1e3 * exact_seconds(args.reps):.1f} ms (median)")
+
+
+def exact_seconds(reps: int) -> float:
+    X, Y, _ = two_weight_data("gauss")
+    ws = np.linspace(-4, 4, 81)
+    times = []
+    for _ in range(reps):
+        start = time.perf_counter()
+        exact_surface(X, Y, "sigmoid", "bce", ws, ws)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
 
 
 if __name__ == "__main__":

@@ -83,8 +83,7 @@ def draw() -> None:
     formats = {k: st.column_config.NumberColumn(format="%.4f")
                for k in rows[0] if "loss" in k and "epochs" not in k}
     st.dataframe(rows, hide_index=True, width="stretch",
-                 column_config={**formats, "run": st.column_config.TextColumn(width="large"),
-                                "status": st.column_config.TextColumn(width="medium")})
+                 column_config={**formats, "run": st.column_config.TextColumn(width="medium")})
     labs.overlay(runs, column=column, log_y=log_y, target=target, key="labs.compare.curves")
     st.caption("Solid: the sweep's runs; dotted: pinned runs. A run that diverges stops with a "
                "red cross; its boundary below shows its last finite weights.")

@@ -234,8 +234,8 @@ def landscape_figure(xs, ys, loss, *, path=None, path_loss=None, path_labels=Non
         data.append({"type": "scatter", "mode": "markers", "name": "lowest on this grid",
                      "x": [float(xs[i])], "y": [float(ys[j])],
                      "hovertemplate": f"lowest on this grid: {shown[j, i]:.4g}<extra></extra>",
-                     "marker": {"symbol": "star", "size": 14, "color": "#ffd400",
-                                "line": {"width": 1, "color": "#111"}}})
+                     "marker": {"symbol": "diamond", "size": 12, "color": "white",
+                                "line": {"width": 2, "color": "#111"}}})
     layout = _layout(height, title={"text": title, "x": 0.02},
                      xaxis={"title": _title(axis_titles[0]),
                             "range": [float(xs[0]), float(xs[-1])]},

@@ -161,6 +161,10 @@ def test_the_exact_surface_and_path_of_the_two_weight_model():
     step = w0 - 0.3 * X.T @ (p - Y[:, 0]) / len(X)
     assert len(path["x"]) == 2
     np.testing.assert_allclose([path["x"][1], path["y"][1]], step, rtol=1e-6)
+    for k, w in enumerate((w0, step)):  # the loss shown along the path: the exact loss there
+        q = 1 / (1 + np.exp(-(X @ w)))
+        direct = -np.mean(Y[:, 0] * np.log(q) + (1 - Y[:, 0]) * np.log(1 - q))
+        assert path["customdata"][k] == pytest.approx(direct, rel=1e-6)
     assert any("Epoch 1" in m.value for m in at.markdown)
 
 

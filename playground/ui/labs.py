@@ -421,15 +421,34 @@ def two_weight_box(run, least=4.0) -> float:
 
 
 def two_weight_surface(run, box, resolution=81):
-    """The exact surface over [-box, box]^2 (kept while the run and box stay) and the path's loss."""
+    """The exact surface over [-box, box]^2 (kept while the run and box stay) and the path's loss.
+
+    The path's losses are kept too and only the new steps' are computed: a long path would
+    otherwise cost a pass over the data per step on every frame.
+    """
     held = state.get(SCOPE, "two.surface")
     if held is None or held[0] is not run or held[1] != (box, resolution):
         ws = np.linspace(-box, box, resolution)
         surface = landscape.exact_surface(run.X, run.Y, run.output, run.loss_name, ws, ws)
         held = (run, (box, resolution), ws, surface)
         state.put(SCOPE, "two.surface", held)
-    losses = landscape.COLUMN_LOSSES[run.loss_name](_output(run, run.X @ run.path.T), run.Y)
-    return held[2], held[3], losses
+    return held[2], held[3], _path_losses(run)
+
+
+def _path_losses(run):
+    steps, path = run.steps, run.path
+    held = state.get(SCOPE, "two.path_loss")
+    if held is not None and held[0] is run:
+        known = dict(zip(held[1], held[2]))  # thinning drops points, so match by step number
+    else:
+        known = {}
+    new = [k for k, s in enumerate(steps) if s not in known]
+    if new:
+        fresh = landscape.COLUMN_LOSSES[run.loss_name](_output(run, run.X @ path[new].T), run.Y)
+        known.update(zip(steps[new], fresh))
+    losses = np.array([known[s] for s in steps])
+    state.put(SCOPE, "two.path_loss", (run, steps, losses))
+    return losses
 
 
 def _output(run, Z):
