@@ -15,6 +15,7 @@ Left out: sharing lab state through links (only the Train page's settings travel
 from __future__ import annotations
 
 import copy
+import time
 
 import numpy as np
 import streamlit as st
@@ -275,9 +276,25 @@ def overlay(runs, *, column: str, log_y: bool, target: float, key: str) -> None:
 
 
 def boundary_grid(runs, *, key: str) -> None:
-    """A small decision-boundary map per entry (the boundary at its last finite weights)."""
+    """A small decision-boundary map per entry (the boundary at its last finite weights).
+
+    While the sweep plays it is rebuilt at most every ``views.SLOW_VIEW_INTERVAL`` seconds: the
+    loss curves carry the race, and eight maps cost the browser more to paint than the curves
+    (in between, the same figure is re-sent and the chart component skips it).
+    """
     if not runs:
         return
+    cached = state.get(SCOPE, "compare.grid")
+    now = time.monotonic()
+    if (cached is None or not state.get(SCOPE, "compare.playing", False)
+            or now - cached[0] >= views.SLOW_VIEW_INTERVAL):
+        cached = (now, _boundary_grid_figure(runs))
+        state.put(SCOPE, "compare.grid", cached)
+    fig = cached[1]
+    live_chart(fig, key=key, height=fig["layout"]["height"])
+
+
+def _boundary_grid_figure(runs):
     palette = views.display()["palette"]
     colours = charts_labs.run_colours(palette)
     panels = []
@@ -292,9 +309,8 @@ def boundary_grid(runs, *, key: str) -> None:
     targets = [e.trainer.dataset.y_train for e in runs if e.trainer.task == "regression"]
     reach = float(np.abs(np.concatenate(targets)).max()) or 1.0 if targets else 1.0
     columns = 4 if len(panels) != 3 else 3
-    fig = charts_labs.boundary_grid_figure(panels, task=runs[0].trainer.task, palette=palette,
-                                           columns=columns, zrange=(-reach, reach))
-    live_chart(fig, key=key, height=fig["layout"]["height"])
+    return charts_labs.boundary_grid_figure(panels, task=runs[0].trainer.task, palette=palette,
+                                            columns=columns, zrange=(-reach, reach))
 
 
 # -- the loss landscape --------------------------------------------------------------------------
