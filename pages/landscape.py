@@ -1,4 +1,4 @@
-"""The loss landscape: a slice through the Train page's network, or the whole surface of two weights."""
+"""The loss landscape: a slice through the Train page's network, or all of a two-weight model's."""
 
 import numpy as np
 import streamlit as st
@@ -126,8 +126,8 @@ def two_weight_settings() -> dict:
     w1 = cols[3].slider("Start w1", -6.0, 6.0, 3.0, 0.5, key="labs.two.w1")
     w2 = cols[3].slider("Start w2", -6.0, 6.0, 3.5, 0.5, key="labs.two.w2")
     st.caption("Changing a setting starts again from the start point.")
-    return {"dataset": dataset, "noise": noise, "label_noise": flipped, "loss": loss, "optimizer": optimizer, "lr": lr,
-            "batch_size": batch, "w1": w1, "w2": w2}
+    return {"dataset": dataset, "noise": noise, "label_noise": flipped, "loss": loss,
+            "optimizer": optimizer, "lr": lr, "batch_size": batch, "w1": w1, "w2": w2}
 
 
 def draw_exact(run) -> None:

@@ -1,4 +1,4 @@
-"""The loss functions themselves: how each punishes a prediction, and what gradient it sends back."""
+"""The loss functions themselves: how each punishes a prediction, and the gradient it sends back."""
 
 import numpy as np
 import pandas as pd

@@ -190,7 +190,7 @@ def _panel_points(points, task, palette, ax, zrange):
             "marker": {**colour, "size": 4, "line": {"width": 0.5, "color": "white"}}}
 
 
-# -- the loss landscape ------------------------------------------------------------------------------
+# -- the loss landscape ----------------------------------------------------------------------------
 def landscape_figure(xs, ys, loss, *, path=None, path_loss=None, path_labels=None,
                      axis_titles=("a", "b"), kind="contour", height=520, title="",
                      mark_lowest=False, centre_label=None) -> dict:
@@ -303,7 +303,7 @@ def _path_3d(path, path_loss, labels):
             "hovertemplate": "%{text}<br>loss %{z:.4g}<extra></extra>"}
 
 
-# -- inside the network --------------------------------------------------------------------------------
+# -- inside the network ----------------------------------------------------------------------------
 def thumbnails_figure(xs, ys, rows: list, *, palette=PALETTES["classic"], cell_px=None,
                       max_columns=16) -> dict:
     """Small heatmaps, one per neuron, of each neuron's output over the input plane.
@@ -416,7 +416,7 @@ def _straight_line(w, b, reach):
             "line": {"color": "#111", "width": 2, "dash": "dash"}}
 
 
-# -- the loss functions ---------------------------------------------------------------------------------
+# -- the loss functions ----------------------------------------------------------------------------
 EXPLORER_LOSSES = ("mse", "bce", "hinge")
 EXPLORER_LABELS = MappingProxyType({"mse": "Mean squared error", "bce": "Cross-entropy",
                                     "hinge": "Hinge (for contrast)"})
@@ -489,7 +489,7 @@ def loss_explorer_figure(x, curves: dict, *, x_title="predicted probability p of
     return {"data": data, "layout": layout}
 
 
-# -- replay --------------------------------------------------------------------------------------------
+# -- replay ----------------------------------------------------------------------------------------
 def with_epoch_marker(figure: dict, epoch: int, colour="#c0392b") -> dict:
     """A copy of a ``charts.loss_figure`` with a vertical line at ``epoch`` on both panels."""
     layout = dict(figure["layout"])

@@ -213,7 +213,8 @@ class SliceJob:
         self.path, self.captured = project(self.centre, self.d1, self.d2, thetas)
         if directions == "pca":
             reach = np.maximum(np.abs(self.path).max(axis=0), 1e-6) * PATH_MARGIN
-            self.alphas, self.betas = grid_axis(reach[0], resolution), grid_axis(reach[1], resolution)
+            self.alphas = grid_axis(reach[0], resolution)
+            self.betas = grid_axis(reach[1], resolution)
         else:
             self.alphas = self.betas = grid_axis(span, resolution)
         self.loss = np.full((len(self.betas), len(self.alphas)), np.nan)

@@ -76,7 +76,7 @@ def test_boundary_grid_has_one_map_per_run_with_notes():
     assert np.abs(pixels[0, -1, :3].astype(int) - orange).max() <= 2  # x > 0: class 1
 
 
-# -- the landscape -----------------------------------------------------------------------------------
+# -- the landscape ---------------------------------------------------------------------------------
 def test_landscape_contour_carries_the_loss_and_the_path():
     xs, ys = np.linspace(-1, 1, 5), np.linspace(-2, 2, 3)
     loss = np.add.outer(ys ** 2, xs ** 2) + 1.0
@@ -115,7 +115,7 @@ def test_landscape_surface_puts_the_path_at_its_losses():
     np.testing.assert_array_equal(fig["data"][1]["z"], [3.0, 1.0])
 
 
-# -- inside the network --------------------------------------------------------------------------------
+# -- inside the network ----------------------------------------------------------------------------
 def test_thumbnails_one_image_per_neuron_coloured_by_its_output():
     xs = ys = np.linspace(-1, 1, 8)
     layer1 = np.stack([np.full((8, 8), 1.0), np.full((8, 8), -1.0), np.zeros((8, 8))])
@@ -159,7 +159,7 @@ def test_warped_plane_lines_points_and_the_output_boundary():
     assert three["data"][0]["type"] == "scatter3d"
 
 
-# -- the loss functions -----------------------------------------------------------------------------------
+# -- the loss functions ----------------------------------------------------------------------------
 @pytest.mark.parametrize("y", [0, 1])
 def test_loss_explorer_curves_match_the_textbook_formulas(y):
     p = np.linspace(0.01, 0.99, 99)

@@ -48,7 +48,7 @@ def _train_run(at):
     return at.session_state["train.run"].trainer
 
 
-# -- compare runs ---------------------------------------------------------------------------------------
+# -- compare runs ----------------------------------------------------------------------------------
 def test_a_sweep_starts_every_run_from_the_same_weights_and_trains_on_play():
     at = _app("pages/compare.py")
     assert any("No runs yet" in i.value for i in at.info)
@@ -108,7 +108,7 @@ def test_sweep_needs_two_values():
     assert any("at least two" in c.value for c in at.caption)
 
 
-# -- the loss landscape -----------------------------------------------------------------------------
+# -- the loss landscape ----------------------------------------------------------------------------
 def _until_chart(at, key, ticks=200):
     for _ in range(ticks):
         found = _charts(at).get(key)
@@ -181,7 +181,7 @@ def test_the_two_weight_model_plays():
     assert run.epoch == epoch
 
 
-# -- replay ----------------------------------------------------------------------------------------------
+# -- replay ----------------------------------------------------------------------------------------
 def test_replay_at_epoch_k_shows_the_weights_of_epoch_k():
     at = _app("pages/replay.py")
     assert any("Nothing to replay" in i.value for i in at.info)
@@ -215,7 +215,7 @@ def test_replay_plays_through_the_kept_epochs():
     assert at.select_slider(key="labs.replay.epoch").value == 3
 
 
-# -- inside the network --------------------------------------------------------------------------------
+# -- inside the network ----------------------------------------------------------------------------
 def test_inside_shows_every_neuron_and_the_exact_two_neuron_space():
     at = _app("pages/inside.py", hidden=(4, 2))
     trainer = _train_run(at)
@@ -244,7 +244,7 @@ def test_inside_projects_a_wide_layer_and_handles_no_hidden_layer():
     assert len(_charts(bare)["labs.inside.thumbnails"]["layout"]["images"]) == 1
 
 
-# -- the loss functions --------------------------------------------------------------------------------
+# -- the loss functions ----------------------------------------------------------------------------
 def test_the_loss_explorer_table_and_its_lesson():
     at = AppTest.from_file(APP, default_timeout=60).run()
     at.switch_page("pages/loss_functions.py").run()
@@ -262,7 +262,7 @@ def test_the_loss_explorer_table_and_its_lesson():
     assert float(at.table[0].value.loc["Hinge (for contrast)"].iloc[0]) == 0.0
 
 
-# -- a real browser ------------------------------------------------------------------------------------
+# -- a real browser --------------------------------------------------------------------------------
 LAB_PAGES = {  # menu entry -> (the page's title, a live chart that must be painted there)
     "Compare runs": ("Compare runs", None),
     "Loss landscape": ("The loss landscape", "labs.landscape.slice"),

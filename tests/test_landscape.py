@@ -156,7 +156,7 @@ def test_the_slice_is_frozen_at_the_epoch_it_was_made():
     assert job.epoch == 4 and job.centre_loss == before
 
 
-# -- the exact two-weight model ----------------------------------------------------------------------
+# -- the exact two-weight model --------------------------------------------------------------------
 @pytest.mark.parametrize("name", ["bce", "mse", "mae"])
 def test_column_losses_equal_the_engine_loss_per_column(name):
     rng = np.random.default_rng(4)

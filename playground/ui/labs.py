@@ -33,7 +33,7 @@ LINES = 13  # grid lines of the input plane per direction, in the warped view
 LINE_POINTS = 80
 
 
-# -- a run as it was --------------------------------------------------------------------------------
+# -- a run as it was -------------------------------------------------------------------------------
 def trainer_at(trainer, epoch: int):
     """A copy of ``trainer`` whose network holds the weights of a kept epoch.
 
@@ -113,7 +113,7 @@ def _output_names(trainer):
 
 
 def warp(trainer, layer: int, dims: int):
-    """The plane's grid lines and the training points, as hidden layer ``layer`` (0-based) sees them.
+    """The plane's grid lines and the training points as hidden layer ``layer`` (0-based) sees them.
 
     A layer of exactly ``dims`` neurons is drawn in its own coordinates; a wider one is projected
     onto the ``dims`` directions along which the training points' activations vary most (PCA).
@@ -149,7 +149,7 @@ def warp(trainer, layer: int, dims: int):
     return lines.reshape(2 * LINES, LINE_POINTS, dims), points, titles, boundary
 
 
-# -- compare runs -----------------------------------------------------------------------------------
+# -- compare runs ----------------------------------------------------------------------------------
 def comparison():
     return state.get(SCOPE, "comparison")
 
