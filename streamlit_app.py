@@ -1,4 +1,4 @@
-"""Entry point: page config, navigation over pages/, links kept in the URL, display settings.
+"""Entry point: page config, navigation over app_pages/, links in the URL, display settings.
 
 Query parameters are cleared whenever the user moves to another page, so this file, which runs
 on every page, loads an opened link's settings on a session's first run and writes the current
@@ -16,14 +16,14 @@ PROJECTOR_CSS = "<style>html { font-size: 21px; }</style>"
 st.set_page_config(page_title="Neural network playground", page_icon="🧠", layout="wide")
 
 pages = [
-    st.Page("pages/train.py", title="Train", icon="🏋️", default=True),
-    st.Page("pages/lessons.py", title="Lessons", icon="🎓"),
-    st.Page("pages/cats_dogs.py", title="Cats vs dogs", icon="🐱"),
-    st.Page("pages/compare.py", title="Compare runs", icon="⚖️"),
-    st.Page("pages/landscape.py", title="Loss landscape", icon="⛰️"),
-    st.Page("pages/replay.py", title="Replay", icon="⏪"),
-    st.Page("pages/inside.py", title="Inside the network", icon="🔬"),
-    st.Page("pages/loss_functions.py", title="Loss functions", icon="📉"),
+    st.Page("app_pages/train.py", title="Train", icon="🏋️", default=True),
+    st.Page("app_pages/lessons.py", title="Lessons", icon="🎓"),
+    st.Page("app_pages/cats_dogs.py", title="Cats vs dogs", icon="🐱"),
+    st.Page("app_pages/compare.py", title="Compare runs", icon="⚖️"),
+    st.Page("app_pages/landscape.py", title="Loss landscape", icon="⛰️"),
+    st.Page("app_pages/replay.py", title="Replay", icon="⏪"),
+    st.Page("app_pages/inside.py", title="Inside the network", icon="🔬"),
+    st.Page("app_pages/loss_functions.py", title="Loss functions", icon="📉"),
 ]
 page = st.navigation(pages)
 links.open_link(page)  # a session's first run: load the settings the URL carries

@@ -16,7 +16,7 @@ n_train = len(trainer.X_train)
 
 with st.container(border=True):
     st.markdown(f"**Base settings: the Train page's run** — {compare.describe(base)}")
-    st.page_link("pages/train.py", label="Change them on the Train page",
+    st.page_link("app_pages/train.py", label="Change them on the Train page",
                  icon=":material/tune:")
     left, middle, right = st.columns([2, 4, 2], vertical_alignment="bottom")
     field = left.selectbox("Vary", list(compare.SWEEPS), key="labs.compare.field",

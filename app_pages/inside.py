@@ -13,7 +13,7 @@ st.caption("Each hidden neuron draws one simple picture over the input plane; th
 SCOPE = "train"
 run = state.current_run(SCOPE)
 model = run.trainer.model
-st.page_link("pages/train.py", label="Settings (data, layers, activation) are on the Train page",
+st.page_link("app_pages/train.py", label="Settings (data, layers, activation) are on the Train page",
              icon=":material/tune:")
 live.controls(SCOPE)
 

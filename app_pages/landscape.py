@@ -28,7 +28,7 @@ def slice_view() -> None:
         "*current weights + a·d1 + b·d2* for two directions d1, d2, with the current weights at "
         "the centre (0, 0). The black line is the path training took, each kept epoch's weights "
         "projected onto the slice.")
-    st.page_link("pages/train.py", label="Train the network further on the Train page",
+    st.page_link("app_pages/train.py", label="Train the network further on the Train page",
                  icon=":material/model_training:")
     cols = st.columns([3, 2, 2, 1, 2], vertical_alignment="bottom")
     directions = cols[0].selectbox(

@@ -15,7 +15,7 @@ trainer = run.trainer
 kept = sorted(trainer.snapshots)
 if len(kept) < 2:
     st.info("Nothing to replay yet: the run is at epoch 0. Train it on the Train page first.")
-    st.page_link("pages/train.py", label="Go to the Train page", icon=":material/model_training:")
+    st.page_link("app_pages/train.py", label="Go to the Train page", icon=":material/model_training:")
     st.stop()
 
 spacing = kept[1] - kept[0]

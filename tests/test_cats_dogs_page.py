@@ -23,7 +23,7 @@ SCOPE = "catdog"
 def at():
     app = AppTest.from_file(APP, default_timeout=60)
     app.run()
-    app.switch_page("pages/cats_dogs.py").run()
+    app.switch_page("app_pages/cats_dogs.py").run()
     assert not app.exception, app.exception
     return app
 

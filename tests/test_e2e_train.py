@@ -77,3 +77,20 @@ def test_play_pause_step_reset_in_the_browser():
         # Same seeds, same initial weights: the very same boundary image as on opening.
         _wait(lambda: _boundary_image(page) == start_image, what="the initial boundary again")
         browser.close()
+
+
+def test_a_deep_link_on_a_fresh_server_goes_through_the_entry_file():
+    # With page scripts in a folder named "pages/", Streamlit ran a page opened by its address
+    # before the entry file had ever run as an old-style pages app (no menu titles, no link
+    # settings); the folder is app_pages/ for that reason.
+    with serve_app("streamlit_app.py") as url, playwright.sync_playwright() as p:
+        browser = launch_chromium(p)
+        page = browser.new_page(viewport={"width": 1200, "height": 900})
+        page.goto(f"{url}/lessons?lr=0.3")
+        page.get_by_role("heading", name=re.compile("Lessons")).first.wait_for(timeout=60_000)
+        nav = page.get_by_test_id("stSidebarNav")
+        nav.get_by_text("Cats vs dogs", exact=True).wait_for(timeout=30_000)
+        nav.get_by_text("Train", exact=True).click()
+        page.get_by_text(EPOCH).first.wait_for(timeout=60_000)
+        assert "lr=0.3" in page.url  # the link's setting reached the Train page
+        browser.close()

@@ -50,7 +50,7 @@ def _train_run(at):
 
 # -- compare runs ----------------------------------------------------------------------------------
 def test_a_sweep_starts_every_run_from_the_same_weights_and_trains_on_play():
-    at = _app("pages/compare.py")
+    at = _app("app_pages/compare.py")
     assert any("No runs yet" in i.value for i in at.info)
     _click(at, "labs.compare.start")
     comp = at.session_state["labs.comparison"]
@@ -71,7 +71,7 @@ def test_a_sweep_starts_every_run_from_the_same_weights_and_trains_on_play():
 
 
 def test_a_diverging_run_is_shown_as_diverged():
-    at = _app("pages/compare.py", dataset="plane", n_samples=100)
+    at = _app("app_pages/compare.py", dataset="plane", n_samples=100)
     at.multiselect(key="labs.compare.values.lr").set_value([0.01, 10.0]).run()
     at.number_input(key="labs.compare.epochs").set_value(30).run()
     _click(at, "labs.compare.start")
@@ -88,7 +88,7 @@ def test_a_diverging_run_is_shown_as_diverged():
 
 
 def test_a_pinned_run_is_a_frozen_copy_of_the_train_run():
-    at = _app("pages/compare.py")
+    at = _app("app_pages/compare.py")
     _train_run(at).run(epochs=6)
     at.run()
     _click(at, "labs.compare.pin")
@@ -102,7 +102,7 @@ def test_a_pinned_run_is_a_frozen_copy_of_the_train_run():
 
 
 def test_sweep_needs_two_values():
-    at = _app("pages/compare.py")
+    at = _app("app_pages/compare.py")
     at.multiselect(key="labs.compare.values.lr").set_value([0.1]).run()
     assert at.button(key="labs.compare.start").disabled
     assert any("at least two" in c.value for c in at.caption)
@@ -120,7 +120,7 @@ def _until_chart(at, key, ticks=200):
 
 
 def test_the_slice_is_centred_on_the_current_loss_and_the_path_ends_there():
-    at = _app("pages/landscape.py")
+    at = _app("app_pages/landscape.py")
     trainer = _train_run(at)
     trainer.run(epochs=15)
     at.select_slider(key="labs.landscape.resolution").set_value(21).run()
@@ -135,14 +135,14 @@ def test_the_slice_is_centred_on_the_current_loss_and_the_path_ends_there():
 
 
 def test_path_directions_need_training_first():
-    at = _app("pages/landscape.py")
+    at = _app("app_pages/landscape.py")
     at.selectbox(key="labs.landscape.directions").select("pca").run()
     _ok(at)
     assert any("train a few more epochs" in i.value for i in at.info)
 
 
 def test_the_exact_surface_and_path_of_the_two_weight_model():
-    at = _app("pages/landscape.py")
+    at = _app("app_pages/landscape.py")
     at.radio(key="labs.landscape.mode").set_value("exact").run()
     _ok(at)
     fig = _charts(at)["labs.landscape.exact"]
@@ -169,7 +169,7 @@ def test_the_exact_surface_and_path_of_the_two_weight_model():
 
 
 def test_the_two_weight_model_plays():
-    at = _app("pages/landscape.py")
+    at = _app("app_pages/landscape.py")
     at.radio(key="labs.landscape.mode").set_value("exact").run()
     _click(at, "labs.two.play")
     at.run()
@@ -183,7 +183,7 @@ def test_the_two_weight_model_plays():
 
 # -- replay ----------------------------------------------------------------------------------------
 def test_replay_at_epoch_k_shows_the_weights_of_epoch_k():
-    at = _app("pages/replay.py")
+    at = _app("app_pages/replay.py")
     assert any("Nothing to replay" in i.value for i in at.info)
     _train_run(at).run(epochs=30)
     at.run()
@@ -205,7 +205,7 @@ def test_replay_at_epoch_k_shows_the_weights_of_epoch_k():
 
 
 def test_replay_plays_through_the_kept_epochs():
-    at = _app("pages/replay.py")
+    at = _app("app_pages/replay.py")
     _train_run(at).run(epochs=5)
     at.run()
     at.select_slider(key="labs.replay.epoch").set_value(1).run()
@@ -217,7 +217,7 @@ def test_replay_plays_through_the_kept_epochs():
 
 # -- inside the network ----------------------------------------------------------------------------
 def test_inside_shows_every_neuron_and_the_exact_two_neuron_space():
-    at = _app("pages/inside.py", hidden=(4, 2))
+    at = _app("app_pages/inside.py", hidden=(4, 2))
     trainer = _train_run(at)
     shown = _charts(at)
     assert len(shown["labs.inside.thumbnails"]["layout"]["images"]) == 4 + 2 + 1
@@ -235,11 +235,11 @@ def test_inside_shows_every_neuron_and_the_exact_two_neuron_space():
 
 
 def test_inside_projects_a_wide_layer_and_handles_no_hidden_layer():
-    at = _app("pages/inside.py", hidden=(6,))
+    at = _app("app_pages/inside.py", hidden=(6,))
     _ok(at)
     titles = _charts(at)["labs.inside.warped"]["layout"]["xaxis"]["title"]["text"]
     assert "direction 1" in titles
-    bare = _app("pages/inside.py", hidden=())
+    bare = _app("app_pages/inside.py", hidden=())
     assert any("no hidden layer" in i.value for i in bare.info)
     assert len(_charts(bare)["labs.inside.thumbnails"]["layout"]["images"]) == 1
 
@@ -247,7 +247,7 @@ def test_inside_projects_a_wide_layer_and_handles_no_hidden_layer():
 # -- the loss functions ----------------------------------------------------------------------------
 def test_the_loss_explorer_table_and_its_lesson():
     at = AppTest.from_file(APP, default_timeout=60).run()
-    at.switch_page("pages/loss_functions.py").run()
+    at.switch_page("app_pages/loss_functions.py").run()
     _ok(at)
     at.slider(key="labs.losses.p").set_value(0.05).run()
     table = at.table[0].value

@@ -13,7 +13,6 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from apptest_support import real_navigation  # noqa: F401  (autouse fixture)
 
 from playground import lessons
 from playground.ui import lessons as lessons_ui
@@ -169,13 +168,13 @@ def test_catdog_lesson_all_six_beat_mass_and_height():
 
 
 # -- the pages ------------------------------------------------------------------------------------
-PAGES = {"train": ("pages/train.py", "Train a neural network"),
-         "catdog": ("pages/cats_dogs.py", "Cats vs dogs: what training means")}
+PAGES = {"train": ("app_pages/train.py", "Train a neural network"),
+         "catdog": ("app_pages/cats_dogs.py", "Cats vs dogs: what training means")}
 
 
 def on_lessons_page() -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60).run()
-    return at.switch_page("pages/lessons.py").run()
+    return at.switch_page("app_pages/lessons.py").run()
 
 
 def _lesson_buttons():
@@ -205,7 +204,7 @@ def test_a_challenge_starts_on_the_train_page_and_shows_its_checks():
     at = on_lessons_page()
     at.button(key="challenge.fast").click().run()
     assert at.title[0].value == PAGES["train"][1]
-    at.switch_page("pages/train.py")
+    at.switch_page("app_pages/train.py")
     assert at.session_state["train.config"] == challenge.start
     box = [i.value for i in at.main.info if "epoch 0" in i.value.lower()]
     assert box and lessons_ui.NOT_MET in box[0]

@@ -19,7 +19,6 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from apptest_support import real_navigation  # noqa: F401  (autouse fixture)
 
 from playground import files, links, model_io
 from playground.config import TrainConfig
@@ -105,9 +104,9 @@ def test_the_copy_link_opens_at_the_same_epoch_with_the_same_history():
 
 def test_the_url_survives_moving_between_pages():
     at = app({"lr": "0.3", "dataset": "moons"})
-    at.switch_page("pages/lessons.py").run()
+    at.switch_page("app_pages/lessons.py").run()
     assert dict(at.query_params) == {"dataset": "moons", "lr": "0.3"}
-    at.switch_page("pages/train.py").run()
+    at.switch_page("app_pages/train.py").run()
     assert dict(at.query_params) == {"dataset": "moons", "lr": "0.3"}
     assert at.session_state["train.config"] == TrainConfig(dataset="moons", lr=0.3)
 
@@ -176,14 +175,14 @@ def test_projector_and_palette_stay_in_the_address_bar_but_not_in_shared_links()
 
 def test_a_cats_page_link_keeps_the_cat_page_settings():
     at = AppTest.from_file(APP, default_timeout=60).run()
-    at.switch_page("pages/cats_dogs.py").run()
+    at.switch_page("app_pages/cats_dogs.py").run()
     at.number_input(key="catdog.w.init_seed").set_value(3).run()
     params = dict(at.query_params)
     assert params.get("init_seed") == "3" and "dataset" not in params  # the page's own default
     fresh = AppTest.from_file(APP, default_timeout=60)
     for key, value in params.items():
         fresh.query_params[key] = value
-    fresh.switch_page("pages/cats_dogs.py").run()  # the link opens the cats page itself
+    fresh.switch_page("app_pages/cats_dogs.py").run()  # the link opens the cats page itself
     assert not fresh.exception, fresh.exception
     assert fresh.session_state["catdog.config"] == at.session_state["catdog.config"]
     assert "train.config" not in fresh.session_state  # the Train page's settings untouched

@@ -16,7 +16,7 @@ import streamlit as st
 from playground.lessons import CHALLENGE_KEYS, Challenge, Lesson
 from playground.ui import controls, state
 
-PAGES = {"train": "pages/train.py", "catdog": "pages/cats_dogs.py"}
+PAGES = {"train": "app_pages/train.py", "catdog": "app_pages/cats_dogs.py"}
 ACTIVE = "challenge"  # per-scope state: the key of the challenge being worked on
 MET, NOT_MET = ":green[:material/check_circle:]", ":red[:material/cancel:]"
 
