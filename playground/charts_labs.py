@@ -428,8 +428,8 @@ def loss_explorer_curves(y: int, p: np.ndarray) -> dict:
     ``z`` is the output neuron's input (p = sigmoid(z)), so dL/dz = dL/dp * p (1 - p): the
     gradient that reaches the weights. MSE and cross-entropy come from the engine's loss table
     (one sample each, so the batch mean is the per-sample value). Hinge takes the neuron's input
-    z as the score, as a support vector machine does: max(0, 1 - s z) with s = 2y - 1, the
-    engine's ``hinge`` evaluated at (z + 1) / 2. Its derivative is the sub-gradient -s inside
+    z as the score, as a support vector machine does: the engine's ``hinge``, max(0, 1 - s z)
+    with s = 2y - 1. Its derivative is the sub-gradient -s inside
     the margin and 0 past it (p >= 0.73 for y = 1).
 
     Returns
@@ -446,7 +446,7 @@ def loss_explorer_curves(y: int, p: np.ndarray) -> dict:
         grad = loss.gradient(p, Y)[:, 0] * n  # the table's gradient is of the batch mean
         curves[name] = (value, grad, grad * slope)
     z = np.log(p) - np.log1p(-p)
-    value = hinge((z + 1) / 2, Y)[:, 0]
+    value = hinge(z, Y)[:, 0]
     dz = np.where(value > 0, -(2.0 * float(y) - 1), 0.0)
     curves["hinge"] = (value, dz / slope, dz)
     return curves

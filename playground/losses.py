@@ -181,11 +181,10 @@ PENALTIES = MappingProxyType({
 """Weight penalties (regularisation), keyed by name."""
 
 
-def hinge(p: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Per-sample hinge loss of a probability read as a score 2p - 1 against a 0/1 label.
+def hinge(score: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Per-sample hinge loss max(0, 1 - s * score) of a raw score against a 0/1 label (s = 2y - 1).
 
     Only for the loss explorer: it shows a loss that stops caring once a sample is on the right
-    side with a margin, beside cross-entropy which never quite stops.
+    side with a margin (s * score >= 1), beside cross-entropy, which never quite stops.
     """
-    score, sign = 2 * p - 1, 2 * y - 1
-    return np.maximum(0.0, 1.0 - sign * score)
+    return np.maximum(0.0, 1.0 - (2 * y - 1) * score)

@@ -178,9 +178,13 @@ def _vector(scaler, key, n):
 
 def _array(values, shape, what):
     try:
-        arr = np.array(values, dtype=float)
-    except (ValueError, TypeError):
-        raise ModelFileError(f"{what} must hold numbers only") from None
+        items = np.array(values, dtype=object)
+    except ValueError:  # ragged nesting
+        raise ModelFileError(f"{what} must have shape {shape}") from None
+    # JSON numbers only: NumPy would happily turn "1" or true into 1.0.
+    if not all(type(v) in (int, float) for v in items.ravel()):
+        raise ModelFileError(f"{what} must hold numbers only")
+    arr = items.astype(float)
     if arr.shape != shape:
         raise ModelFileError(f"{what} must have shape {shape}, got {arr.shape}")
     if not np.isfinite(arr).all():

@@ -118,3 +118,11 @@ def test_cli_bad_arguments_exit_nonzero_with_one_line(args, message):
 def test_cli_reports_divergence_with_exit_1():
     run = _cli("train", "--dataset", "plane", "--lr", "5", "--epochs", "20", "--quiet")
     assert run.returncode == 1 and "Diverged at epoch" in run.stderr
+
+
+@pytest.mark.parametrize("bad", ["1", True, None])
+def test_numbers_written_as_strings_or_booleans_are_refused(trained, bad):
+    data = model_io.to_dict(trained)
+    data["params"][1][0] = bad
+    with pytest.raises(model_io.ModelFileError, match=r"params\[1\] must hold numbers only"):
+        model_io.from_dict(data)
