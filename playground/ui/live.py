@@ -21,7 +21,7 @@ import streamlit as st
 from playground.ui import state
 
 TICK = 0.2  # seconds between frames while playing
-BUDGET = 0.12  # most seconds of training per frame
+BUDGET = 0.08  # most seconds of training per frame: with drawing, a tick stays under TICK
 SPEEDS = {"1 epoch / frame": 1, "2": 2, "5": 5, "10": 10, "25": 25, "100": 100,
           "As fast as it goes": None}
 DEFAULT_SPEED = "As fast as it goes"
