@@ -20,8 +20,8 @@ import streamlit as st
 
 from playground.ui import state
 
-TICK = 0.2  # seconds between frames while playing
-BUDGET = 0.08  # most seconds of training per frame: with drawing, a tick stays under TICK
+TICK = 0.1  # seconds between frame requests while playing (a slower browser asks less often)
+BUDGET = 0.06  # most seconds of training per frame, so one user cannot hog the server
 SPEEDS = {"1 epoch / frame": 1, "2": 2, "5": 5, "10": 10, "25": 25, "100": 100,
           "As fast as it goes": None}
 DEFAULT_SPEED = "As fast as it goes"

@@ -16,11 +16,11 @@ from playground.ui import state
 from playground.ui.live_chart import live_chart
 
 RESOLUTION = 100
-SLOW_VIEW_INTERVAL = 0.5  # seconds between redraws of the secondary views while playing
+SLOW_VIEW_INTERVAL = 1.0  # seconds between redraws of the secondary views while playing
 
 
 def _throttled(run: state.Run, key: str, build):
-    """The figure for ``key``: rebuilt every frame when paused, at most every 0.5 s while playing.
+    """The figure for ``key``: rebuilt every frame when paused, at most once a second while playing.
 
     The boundary and the loss curve carry the story and redraw every frame; the histograms,
     the health plot and the network diagram change slowly and cost the browser as much to
