@@ -16,14 +16,14 @@ PROJECTOR_CSS = "<style>html { font-size: 21px; }</style>"
 st.set_page_config(page_title="Neural network playground", page_icon="🧠", layout="wide")
 
 pages = [
-    st.Page("app_pages/train.py", title="Train", icon="🏋️", default=True),
-    st.Page("app_pages/lessons.py", title="Lessons", icon="🎓"),
-    st.Page("app_pages/cats_dogs.py", title="Cats vs dogs", icon="🐱"),
-    st.Page("app_pages/compare.py", title="Compare runs", icon="⚖️"),
-    st.Page("app_pages/landscape.py", title="Loss landscape", icon="⛰️"),
-    st.Page("app_pages/replay.py", title="Replay", icon="⏪"),
-    st.Page("app_pages/inside.py", title="Inside the network", icon="🔬"),
-    st.Page("app_pages/loss_functions.py", title="Loss functions", icon="📉"),
+    st.Page("app_pages/train.py", title="Train", icon=":material/model_training:", default=True),
+    st.Page("app_pages/lessons.py", title="Lessons", icon=":material/school:"),
+    st.Page("app_pages/cats_dogs.py", title="Cats vs dogs", icon=":material/pets:"),
+    st.Page("app_pages/compare.py", title="Compare runs", icon=":material/compare_arrows:"),
+    st.Page("app_pages/landscape.py", title="Loss landscape", icon=":material/landscape:"),
+    st.Page("app_pages/replay.py", title="Replay", icon=":material/replay:"),
+    st.Page("app_pages/inside.py", title="Inside the network", icon=":material/visibility:"),
+    st.Page("app_pages/loss_functions.py", title="Loss functions", icon=":material/functions:"),
 ]
 page = st.navigation(pages)
 links.open_link(page)  # a session's first run: load the settings the URL carries
