@@ -8,12 +8,14 @@ settings back into the URL on every run (see playground/ui/links.py).
 import streamlit as st
 
 from playground.ui import links
+from playground.ui.live_chart import preload_plotly
 
 # Streamlit sizes its type and spacing in rem: a larger root size enlarges the whole page evenly.
 # The charts get larger type and thicker lines from the live chart component itself.
 PROJECTOR_CSS = "<style>html { font-size: 21px; }</style>"
 
 st.set_page_config(page_title="Neural network playground", page_icon="🧠", layout="wide")
+preload_plotly()  # the charts' library downloads while the page's widgets render
 
 pages = [
     st.Page("app_pages/train.py", title="Train", icon=":material/model_training:", default=True),

@@ -142,13 +142,13 @@ def main(argv=None):
             ours.append(first_paint(browser, app, '[data-live-chart-key="train.boundary"] image'))
         o, t = statistics.median(ours), statistics.median(theirs)
         print(f"first paint: Train page {o:.2f} s, bare one-chart page {t:.2f} s, "
-              f"ratio {o / t:.2f} (target <= 1.5)")
+              f"ratio {o / t:.2f} (target <= 1.5)", flush=True)
         for speed in ("As fast as it goes", "1 epoch / frame"):
             windows = [play_window(browser, app, speed, args.seconds) for _ in range(args.rounds)]
             fps = statistics.median(w[0] for w in windows)
             eps = statistics.median(w[1] for w in windows)
             print(f"playing at '{speed}': {fps:.1f} boundary frames/s, {eps:.0f} epochs/s "
-                  f"(medians of {args.rounds} x {args.seconds:.0f} s)")
+                  f"(medians of {args.rounds} x {args.seconds:.0f} s)", flush=True)
         if args.soak:
             soak(browser, app, args.soak)
         browser.close()

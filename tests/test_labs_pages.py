@@ -36,7 +36,8 @@ def _ok(at):
 
 def _charts(at) -> dict:
     return {el.proto.id.rsplit("live_chart:", 1)[1]: decode_payload(el.proto.bytes)["figure"]
-            for el in at.get("bidi_component")}
+            for el in at.get("bidi_component")
+            if not el.proto.id.endswith("plotly-preload")}  # the plotly.min.js preloader
 
 
 def _click(at, key):

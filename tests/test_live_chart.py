@@ -218,3 +218,15 @@ def _download_png(page):
         page.click(f"{DEMO} .modebar-btn[data-title='Download plot as a png' i]")
     assert download.value.suggested_filename.endswith(".png")
     assert page.locator(f"{DEMO} .modebar-btn[data-title^='Share' i]").count() == 0
+
+
+def test_the_preloader_asks_for_plotly_and_draws_nothing():
+    def app():
+        from playground.ui.live_chart import preload_plotly
+        preload_plotly()
+
+    at = AppTest.from_function(app, default_timeout=30).run()
+    (element,) = at.get("bidi_component")
+    message = json.loads(element.proto.bytes)
+    assert message["preload"] is True and message["plotly"].endswith("plotly.min.js")
+    assert "figure" not in message

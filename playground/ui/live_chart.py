@@ -84,6 +84,16 @@ def live_chart(figure: go.Figure | dict, *, key: str, height: int = 400) -> None
     _mount(key=_KEY_PREFIX + key, data=payload, height=height, width="stretch")
 
 
+def preload_plotly() -> None:
+    """Start loading plotly.min.js in the browser now (call it early on the page).
+
+    The charts further down then find it loaded or loading, instead of starting the 1.5 MB
+    download only when the first of them mounts. Draws nothing visible.
+    """
+    payload = orjson.dumps({"preload": True, "plotly": _plotly_js_url()})
+    _mount(key=_KEY_PREFIX + "plotly-preload", data=payload, height=0, width="stretch")
+
+
 def figure_payload(figure: go.Figure | dict, *, key: str, height: int, plotly_src: str) -> bytes:
     """The bytes the frontend gets: JSON {key, height, plotly, theme, figure}."""
     fig = figure.to_plotly_json() if isinstance(figure, go.Figure) else figure

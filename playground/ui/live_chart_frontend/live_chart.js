@@ -112,6 +112,12 @@ function countFrame(key) {
 export default async function liveChart({ data, parentElement }) {
   const text = decoder.decode(data)
   const msg = JSON.parse(text)
+  // preload_plotly(): start fetching and parsing plotly.min.js while the rest of the page
+  // renders, instead of when the first chart mounts.
+  if (msg.preload) {
+    loadPlotly(msg.plotly).catch(() => {})
+    return
+  }
   const div = plotDiv(parentElement, msg)
   const cleanup = () => window.Plotly?.purge(div)
   const template = msg.theme ? themeTemplate(parentElement) : undefined
