@@ -95,7 +95,7 @@ def _set_speed(page, label):
 
 def soak(browser, url, seconds):
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    page.goto(url)
+    page.goto(f"{url}/?epochs=100000")  # a link that lifts the epoch limit: Play for good
     page.get_by_text(EPOCH).first.wait_for(timeout=60_000)
     page.get_by_role("button", name="Play", exact=True).click()
     page.evaluate(COUNT_FRAMES)
