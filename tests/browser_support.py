@@ -81,3 +81,14 @@ def launch_chromium(playwright, **kwargs):
     """Headless Debian Chromium through Playwright (its own browser download does not work)."""
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
                                       headless=True, **kwargs)
+
+
+def wait_until(condition, timeout: float = 60.0, what: str = "condition"):
+    """Poll ``condition()`` until it returns something truthy (returned); fail after ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")

@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from playground import teaching
 from playground.datasets import CATDOG_FEATURES, load_catdog
+from page_support import epoch_counter, live_charts
 from playground.ui.live_chart import decode_payload
 
 APP = "../streamlit_app.py"
@@ -30,20 +31,6 @@ def at():
 
 def _run(at):
     return at.session_state[f"{SCOPE}.run"]
-
-
-def _epoch(at) -> int:
-    for md in at.markdown:
-        found = re.match(r"\*\*Epoch (\d+)\*\*", md.value)
-        if found:
-            return int(found.group(1))
-    raise AssertionError("no epoch counter on the page")
-
-
-def _live(at) -> dict:
-    return {el.proto.id.rsplit("live_chart:", 1)[1]: decode_payload(el.proto.bytes)["figure"]
-            for el in at.get("bidi_component")
-            if not el.proto.id.endswith("plotly-preload")}  # the plotly.min.js preloader
 
 
 def _static(at, key) -> dict:
@@ -102,7 +89,7 @@ def test_two_features_draw_the_boundary_over_them(at):
     trainer = _run(at).trainer
     assert trainer.input_names == tuple(pair)
     assert any("exactly these two features" in c.value for c in at.caption)
-    train_points = next(t for t in _live(at)["catdog.boundary"]["data"] if t["name"] == "train")
+    train_points = next(t for t in live_charts(at)["catdog.boundary"]["data"] if t["name"] == "train")
     np.testing.assert_allclose(train_points["x"], trainer.dataset.X_train[:, 0], rtol=1e-6)
     np.testing.assert_allclose(train_points["y"], trainer.dataset.X_train[:, 1], rtol=1e-6)
     assert any("Across: snout length (cm); up: tail length (cm)" in c.value for c in at.caption)
@@ -112,26 +99,26 @@ def test_fewer_than_two_features_keep_the_previous_choice(at):
     chosen = ["body_mass_kg", "ear_length_cm", "tail_length_cm"]
     at.multiselect(key=f"{SCOPE}.w.columns").set_value(chosen).run()
     _click(at, f"{SCOPE}.step")
-    epoch = _epoch(at)
+    epoch = epoch_counter(at)
     at.multiselect(key=f"{SCOPE}.w.columns").set_value(["body_mass_kg"]).run()
     assert not at.exception
     assert any("at least two features" in w.value for w in at.warning)
     assert _run(at).trainer.input_names == tuple(chosen)
-    assert _epoch(at) == epoch  # the run was not reset
+    assert epoch_counter(at) == epoch  # the run was not reset
 
 
 def test_play_ticks_train_and_the_loss_curve_grows(at):
     _click(at, f"{SCOPE}.play")
-    first = _epoch(at)
+    first = epoch_counter(at)
     at.run()
     at.run()
-    assert _epoch(at) > first > 0
-    loss = _live(at)["catdog.loss"]
-    assert len(loss["data"][0]["y"]) == _epoch(at) + 1
+    assert epoch_counter(at) > first > 0
+    loss = live_charts(at)["catdog.loss"]
+    assert len(loss["data"][0]["y"]) == epoch_counter(at) + 1
     _click(at, f"{SCOPE}.pause")
-    paused = _epoch(at)
+    paused = epoch_counter(at)
     at.run()
-    assert _epoch(at) == paused
+    assert epoch_counter(at) == paused
 
 
 def test_results_show_accuracy_and_a_confusion_matrix_that_sums_to_the_sets(at):
@@ -142,7 +129,7 @@ def test_results_show_accuracy_and_a_confusion_matrix_that_sums_to_the_sets(at):
     last = trainer.history.last()
     assert metrics["Test accuracy"] == f"{last['test_accuracy']:.1%}"
     assert metrics["Training accuracy"] == f"{last['train_accuracy']:.1%}"
-    confusion = _live(at)["catdog.confusion"]
+    confusion = live_charts(at)["catdog.confusion"]
     for trace, y in zip(confusion["data"], (trainer.dataset.y_train, trainer.dataset.y_test)):
         counts = np.array([[int(cell.split("<br>")[0]) for cell in row] for row in trace["text"]])
         assert counts.sum() == len(y)
@@ -214,7 +201,7 @@ def test_typed_measurements_bad_values_get_a_message_and_nothing_else_resets(at)
     at.multiselect(key=f"{SCOPE}.w.columns").set_value(
         ["body_mass_kg", "snout_length_cm", "tail_length_cm"]).run()
     _click(at, f"{SCOPE}.step")
-    epoch = _epoch(at)
+    epoch = epoch_counter(at)
     at.radio(key=f"{SCOPE}.animal.source").set_value("Type its measurements").run()
     assert not at.exception
     at.text_input(key=f"{SCOPE}.typed.body_mass_kg").input("5.5").run()
@@ -231,7 +218,7 @@ def test_typed_measurements_bad_values_get_a_message_and_nothing_else_resets(at)
     # The last good values stay on show; the run, the features and the other inputs stay put.
     inputs = next(df.value for df in at.dataframe if "scaled" in df.value.columns)
     np.testing.assert_allclose(inputs["measured"], [5.5, 2.5, 28.0])
-    assert _epoch(at) == epoch
+    assert epoch_counter(at) == epoch
     assert at.text_input(key=f"{SCOPE}.typed.body_mass_kg").value == "5.5"
     assert at.multiselect(key=f"{SCOPE}.w.columns").value == [
         "body_mass_kg", "snout_length_cm", "tail_length_cm"]

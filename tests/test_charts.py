@@ -1,7 +1,5 @@
 """Figure builders: valid Plotly figures that carry the numbers they claim to show."""
 
-import base64
-import zlib
 
 import numpy as np
 import plotly.graph_objects as go
@@ -10,6 +8,7 @@ import pytest
 from playground import charts
 from playground.config import TrainConfig
 from playground.training import Trainer
+from page_support import png_pixels
 
 
 @pytest.fixture(scope="module")
@@ -17,22 +16,6 @@ def trainer():
     t = Trainer(TrainConfig(hidden=(5, 3)))
     t.run(epochs=5)
     return t
-
-
-def _png_pixels(url):
-    """Decode the PNG our encoder writes (8-bit RGBA, Sub filter) back to an array."""
-    raw = base64.b64decode(url.split(",", 1)[1])
-    width, height = int.from_bytes(raw[16:20], "big"), int.from_bytes(raw[20:24], "big")
-    at, chunks = 8, b""
-    while at < len(raw):
-        n = int.from_bytes(raw[at:at + 4], "big")
-        if raw[at + 4:at + 8] == b"IDAT":
-            chunks += raw[at + 8:at + 8 + n]
-        at += 12 + n
-    rows = np.frombuffer(zlib.decompress(chunks), np.uint8).reshape(height, 1 + width * 4)
-    assert (rows[:, 0] == 1).all()
-    pixels = np.cumsum(rows[:, 1:].reshape(height, width, 4).astype(np.int64), axis=1) % 256
-    return pixels.astype(np.uint8)
 
 
 def test_boundary_figure_is_valid_and_colours_by_probability(trainer):
@@ -46,7 +29,7 @@ def test_boundary_figure_is_valid_and_colours_by_probability(trainer):
     assert names == ["train", "test", "misclassified"]
     wrong = np.sum(points[2] != points[1])
     assert len(fig["data"][2]["x"]) == 2 * wrong
-    pixels = _png_pixels(fig["layout"]["images"][0]["source"])
+    pixels = png_pixels(fig["layout"]["images"][0]["source"])
     assert pixels.shape == (20, 20, 4)
     # The image's top-left pixel is the grid's highest y row, first x column.
     expected = charts.boundary_rgba(grid.values, "binary", charts.PALETTES["classic"])

@@ -1,7 +1,5 @@
 """Figures of the labs: valid Plotly figures that carry the numbers they claim to show."""
 
-import base64
-import zlib
 
 import numpy as np
 import plotly.graph_objects as go
@@ -9,25 +7,12 @@ import pytest
 
 from playground import charts_labs
 from playground.charts import PALETTES
+from page_support import png_pixels
 
 
 def _valid(fig):
     go.Figure(fig)  # raises on any property Plotly does not know
     return fig
-
-
-def _png_pixels(url):
-    raw = base64.b64decode(url.split(",", 1)[1])
-    width, height = int.from_bytes(raw[16:20], "big"), int.from_bytes(raw[20:24], "big")
-    at, chunks = 8, b""
-    while at < len(raw):
-        n = int.from_bytes(raw[at:at + 4], "big")
-        if raw[at + 4:at + 8] == b"IDAT":
-            chunks += raw[at + 8:at + 8 + n]
-        at += 12 + n
-    rows = np.frombuffer(zlib.decompress(chunks), np.uint8).reshape(height, 1 + width * 4)
-    return (np.cumsum(rows[:, 1:].reshape(height, width, 4).astype(np.int64), axis=1)
-            % 256).astype(np.uint8)
 
 
 # -- compared runs -------------------------------------------------------------------------------
@@ -71,7 +56,7 @@ def test_boundary_grid_has_one_map_per_run_with_notes():
     assert len(fig["layout"]["images"]) == 5 and len(fig["data"]) == 5
     assert fig["layout"]["xaxis5"]["domain"] == fig["layout"]["xaxis"]["domain"]  # 2nd row
     assert "diverged at epoch 3" in fig["layout"]["annotations"][2]["text"]
-    pixels = _png_pixels(fig["layout"]["images"][0]["source"])
+    pixels = png_pixels(fig["layout"]["images"][0]["source"])
     orange = np.array([int(PALETTES["classic"][1][i:i + 2], 16) for i in (1, 3, 5)])
     assert np.abs(pixels[0, -1, :3].astype(int) - orange).max() <= 2  # x > 0: class 1
 
@@ -128,7 +113,7 @@ def test_thumbnails_one_image_per_neuron_coloured_by_its_output():
     assert len(images) == 4
     palette = PALETTES["classic"]
     rgb = [np.array([int(c[i:i + 2], 16) for i in (1, 3, 5)]) for c in palette[:2]]
-    pos, neg, zero = (_png_pixels(images[k]["source"])[4, 4, :3].astype(int) for k in range(3))
+    pos, neg, zero = (png_pixels(images[k]["source"])[4, 4, :3].astype(int) for k in range(3))
     assert np.abs(pos - rgb[1]).max() <= 2 and np.abs(neg - rgb[0]).max() <= 2
     assert (zero > 240).all()  # white in the middle of the range
     assert list(fig["data"][0]["text"]) == ["a", "b", "c", "out"]

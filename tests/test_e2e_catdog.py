@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from browser_support import REPO_ROOT, launch_chromium, serve_app
+from browser_support import REPO_ROOT, launch_chromium, serve_app, wait_until
 
 pytestmark = pytest.mark.browser
 playwright = pytest.importorskip("playwright.sync_api")
@@ -19,16 +19,6 @@ playwright = pytest.importorskip("playwright.sync_api")
 EPOCH = re.compile(r"^Epoch (\d+)")
 OUTPUT = re.compile(r"P\(dog\) = σ\(z\) = .*= ([\d.]+), and P\(cat\)")
 REPORT = re.compile(r"^Step (\d+) \(lr ([\d.]+)\): P\((cat|dog)\) went from ([\d.]+) to ([\d.]+)")
-
-
-def _wait(condition, timeout=60.0, what="condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def _match(page, pattern):
@@ -61,10 +51,10 @@ def test_train_pick_an_animal_and_step_on_it():
         page.goto(url)
         page.get_by_role("link", name="Cats vs dogs").click()
         page.get_by_text("One animal, one step").wait_for()
-        _wait(lambda: _epoch(page) == 0, what="the epoch counter")
+        wait_until(lambda: _epoch(page) == 0, what="the epoch counter")
 
         page.get_by_role("button", name="Play", exact=True).click()
-        _wait(lambda: _epoch(page) >= 20, what="training to reach epoch 20")
+        wait_until(lambda: _epoch(page) >= 20, what="training to reach epoch 20")
         page.get_by_role("button", name="Pause", exact=True).click()
         page.get_by_role("button", name="Play", exact=True).wait_for()
         trained_to = _epoch(page)
@@ -74,18 +64,18 @@ def test_train_pick_an_animal_and_step_on_it():
         animal.click()
         page.keyboard.type("Beagle")
         page.keyboard.press("Enter")
-        _wait(lambda: animal.input_value().startswith("Beagle"), what="a Beagle to be chosen")
+        wait_until(lambda: animal.input_value().startswith("Beagle"), what="a Beagle to be chosen")
 
         # Then the animal the network is most wrong about: a step has most to do there.
         page.get_by_role("button", name="The most wrong one", exact=True).click()
-        _wait(lambda: not animal.input_value().startswith("Beagle"), what="the worst animal")
+        wait_until(lambda: not animal.input_value().startswith("Beagle"), what="the worst animal")
         species = animal.input_value().split(" · ")[1]
-        _wait(lambda: _p_dog(page) is not None, what="the forward pass")
+        wait_until(lambda: _p_dog(page) is not None, what="the forward pass")
         time.sleep(1.0)  # let the rerun that follows the choice settle
         p_before = _p_dog(page)
 
         page.get_by_role("button", name="One SGD step on this animal", exact=True).click()
-        report = _wait(lambda: _match(page, REPORT), what="the step report")
+        report = wait_until(lambda: _match(page, REPORT), what="the step report")
         assert report.group(1) == "1" and report.group(3) == species
         went_from, went_to = float(report.group(4)), float(report.group(5))
         p_label = p_before if species == "dog" else 1 - p_before
@@ -93,11 +83,11 @@ def test_train_pick_an_animal_and_step_on_it():
         assert went_to > went_from, "the step did not move the probability toward the label"
         # The forward pass above now shows the new probability.
         p_dog_after = went_to if species == "dog" else 1 - went_to
-        _wait(lambda: _p_dog(page) == pytest.approx(p_dog_after, abs=1e-4),
+        wait_until(lambda: _p_dog(page) == pytest.approx(p_dog_after, abs=1e-4),
               what="the forward pass to show the stepped network")
 
         page.get_by_role("button", name="One SGD step on this animal", exact=True).click()
-        report = _wait(lambda: (m := _match(page, REPORT)) and m.group(1) == "2" and m,
+        report = wait_until(lambda: (m := _match(page, REPORT)) and m.group(1) == "2" and m,
                        what="a second step")
         assert float(report.group(5)) > float(report.group(4))
         assert _epoch(page) == trained_to, "the single-animal steps changed the trained run"

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from browser_support import REPO_ROOT, launch_chromium, serve_app
+from browser_support import REPO_ROOT, launch_chromium, serve_app, wait_until
 from playground import links
 from playground.training import Trainer
 
@@ -26,16 +26,6 @@ playwright = pytest.importorskip("playwright.sync_api")
 
 EPOCH = re.compile(r"^Epoch (\d+)")
 LINK = {"dataset": "xor", "hidden": "3", "lr": "0.3", "init_seed": "5", "at": "25"}
-
-
-def _wait(condition, timeout=60.0, what="condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def _epoch(page) -> int:
@@ -54,8 +44,8 @@ def _train_loss(page) -> np.ndarray:
 
 def _shows(page, epochs):
     """Wait until the page shows ``epochs`` epochs, in the counter and in the loss chart."""
-    _wait(lambda: _epoch(page) == epochs, what=f"epoch {epochs}")
-    _wait(lambda: len(_train_loss(page)) == epochs + 1, what=f"{epochs + 1} loss points")
+    wait_until(lambda: _epoch(page) == epochs, what=f"epoch {epochs}")
+    wait_until(lambda: len(_train_loss(page)) == epochs + 1, what=f"{epochs + 1} loss points")
     return _train_loss(page)
 
 
@@ -79,19 +69,19 @@ def test_a_link_and_the_copy_link_reproduce_the_run_in_fresh_browsers():
         teacher.goto(f"{url}/?{query}")
         assert np.array_equal(_shows(teacher, 25), _oracle(LINK, 25))
         # The address bar keeps the settings, not the one-off 'at'.
-        _wait(lambda: "at=" not in teacher.url and "dataset=xor" in teacher.url,
+        wait_until(lambda: "at=" not in teacher.url and "dataset=xor" in teacher.url,
               what="the settings in the address bar")
 
         for _ in range(5):
             before = _epoch(teacher)
             teacher.get_by_role("button", name="Step", exact=True).click()
-            _wait(lambda: _epoch(teacher) == before + 1, what="one more epoch")
+            wait_until(lambda: _epoch(teacher) == before + 1, what="one more epoch")
         assert np.array_equal(_shows(teacher, 30), _oracle(LINK, 30))
 
         teacher.get_by_text("Share this run").click()
         teacher.get_by_text("Open at epoch 30").click()
         code = teacher.locator("[data-testid='stCode'] code").first
-        _wait(lambda: "at=30" in code.inner_text(), what="the copy link to carry at=30")
+        wait_until(lambda: "at=30" in code.inner_text(), what="the copy link to carry at=30")
         shared = code.inner_text().strip()
         teacher.screenshot(path=str(artifacts / "e2e-sharing-teacher.png"), full_page=True)
 
@@ -120,8 +110,8 @@ def test_uploading_a_csv_in_the_browser_trains_on_it_and_a_bad_file_keeps_it(tmp
         page.locator("[data-testid='stFileUploaderDropzoneInput']").last.set_input_files(good)
         page.get_by_role("button", name="Train on this data").click()
         dataset = page.get_by_role("combobox", name="Dataset")
-        _wait(lambda: dataset.input_value() == "Your CSV (binary)", what="the CSV as dataset")
-        _wait(lambda: _epoch(page) == 0, what="a new run at epoch 0")
+        wait_until(lambda: dataset.input_value() == "Your CSV (binary)", what="the CSV as dataset")
+        wait_until(lambda: _epoch(page) == 0, what="a new run at epoch 0")
 
         page.locator("[data-testid='stFileUploaderDropzoneInput']").last.set_input_files(bad)
         message = page.get_by_text("photo.csv cannot be used")

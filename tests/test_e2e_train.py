@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from browser_support import REPO_ROOT, launch_chromium, serve_app
+from browser_support import REPO_ROOT, launch_chromium, serve_app, wait_until
 
 pytestmark = pytest.mark.browser
 playwright = pytest.importorskip("playwright.sync_api")
@@ -22,16 +22,6 @@ BOUNDARY = '[data-live-chart-key="train.boundary"]'
 def _epoch(page) -> int:
     text = page.get_by_text(EPOCH).first.inner_text()
     return int(EPOCH.match(text).group(1))
-
-
-def _wait(condition, timeout=30.0, what="condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def _boundary_image(page) -> str:
@@ -50,14 +40,14 @@ def test_play_pause_step_reset_in_the_browser():
         page = browser.new_page(viewport={"width": 1400, "height": 1100})
         page.goto(url)
         page.get_by_text(EPOCH).first.wait_for(timeout=60_000)
-        _wait(lambda: _boundary_image(page), what="the boundary chart")
+        wait_until(lambda: _boundary_image(page), what="the boundary chart")
         start_image = _boundary_image(page)
         assert _epoch(page) == 0
 
         frames_before = _frames(page)
         page.get_by_role("button", name="Play", exact=True).click()
-        _wait(lambda: _epoch(page) >= 30, what="training to reach epoch 30")
-        _wait(lambda: _frames(page) >= frames_before + 3, what="the boundary to be redrawn")
+        wait_until(lambda: _epoch(page) >= 30, what="training to reach epoch 30")
+        wait_until(lambda: _frames(page) >= frames_before + 3, what="the boundary to be redrawn")
         assert _boundary_image(page) != start_image, "the boundary did not change"
         page.screenshot(path=str(artifacts / "e2e-train.png"), full_page=True)
 
@@ -68,14 +58,14 @@ def test_play_pause_step_reset_in_the_browser():
         assert _epoch(page) == paused_at, "epochs went on after Pause"
 
         page.get_by_role("button", name="Step", exact=True).click()
-        _wait(lambda: _epoch(page) == paused_at + 1, what="Step to add exactly one epoch")
+        wait_until(lambda: _epoch(page) == paused_at + 1, what="Step to add exactly one epoch")
         time.sleep(1.0)
         assert _epoch(page) == paused_at + 1
 
         page.get_by_role("button", name="Reset", exact=True).click()
-        _wait(lambda: _epoch(page) == 0, what="Reset to go back to epoch 0")
+        wait_until(lambda: _epoch(page) == 0, what="Reset to go back to epoch 0")
         # Same seeds, same initial weights: the very same boundary image as on opening.
-        _wait(lambda: _boundary_image(page) == start_image, what="the initial boundary again")
+        wait_until(lambda: _boundary_image(page) == start_image, what="the initial boundary again")
         browser.close()
 
 

@@ -15,7 +15,7 @@ from playground import charts
 from playground.config import TrainConfig
 from playground.landscape import two_weight_data
 from playground.training import Trainer
-from playground.ui.live_chart import decode_payload
+from page_support import live_charts
 
 APP = "../streamlit_app.py"
 SMALL = dict(dataset="moons", n_samples=120, noise=0.1, hidden=(4,), batch_size=10)
@@ -32,12 +32,6 @@ def _app(page, **settings):
 
 def _ok(at):
     assert not at.exception, [e.value for e in at.exception]
-
-
-def _charts(at) -> dict:
-    return {el.proto.id.rsplit("live_chart:", 1)[1]: decode_payload(el.proto.bytes)["figure"]
-            for el in at.get("bidi_component")
-            if not el.proto.id.endswith("plotly-preload")}  # the plotly.min.js preloader
 
 
 def _click(at, key):
@@ -64,11 +58,11 @@ def test_a_sweep_starts_every_run_from_the_same_weights_and_trains_on_play():
     assert min(t.epoch for t in comp.trainers) > min(first) >= 0
     table = at.dataframe[0].value
     assert list(table["run"]) == [f"Learning rate {v:g}" for v in (0.001, 0.01, 0.1, 1.0)]
-    curves = _charts(at)["labs.compare.curves"]["data"]
+    curves = live_charts(at)["labs.compare.curves"]["data"]
     assert [t["name"] for t in curves] == list(table["run"])
     np.testing.assert_allclose(curves[2]["y"], comp.trainers[2].history["train_loss"],
                                rtol=1e-6)
-    assert len(_charts(at)["labs.compare.boundaries"]["layout"]["images"]) == 4
+    assert len(live_charts(at)["labs.compare.boundaries"]["layout"]["images"]) == 4
 
 
 def test_a_diverging_run_is_shown_as_diverged():
@@ -82,10 +76,10 @@ def test_a_diverging_run_is_shown_as_diverged():
     assert comp.trainers[1].status == "diverged"
     statuses = list(at.dataframe[0].value["status"])
     assert statuses[0] == "done" and statuses[1].startswith("diverged at epoch")
-    crosses = [t for t in _charts(at)["labs.compare.curves"]["data"]
+    crosses = [t for t in live_charts(at)["labs.compare.curves"]["data"]
                if t["mode"] == "markers+text"]
     assert len(crosses) == 1 and crosses[0]["text"][0].startswith("diverged at")
-    assert all(np.isfinite(t["y"]).all() for t in _charts(at)["labs.compare.curves"]["data"])
+    assert all(np.isfinite(t["y"]).all() for t in live_charts(at)["labs.compare.curves"]["data"])
 
 
 def test_a_pinned_run_is_a_frozen_copy_of_the_train_run():
@@ -112,7 +106,7 @@ def test_sweep_needs_two_values():
 # -- the loss landscape ----------------------------------------------------------------------------
 def _until_chart(at, key, ticks=200):
     for _ in range(ticks):
-        found = _charts(at).get(key)
+        found = live_charts(at).get(key)
         if found is not None:
             return found
         at.run()
@@ -146,7 +140,7 @@ def test_the_exact_surface_and_path_of_the_two_weight_model():
     at = _app("app_pages/landscape.py")
     at.radio(key="labs.landscape.mode").set_value("exact").run()
     _ok(at)
-    fig = _charts(at)["labs.landscape.exact"]
+    fig = live_charts(at)["labs.landscape.exact"]
     contour, path = fig["data"][0], fig["data"][1]
     X, Y, _ = two_weight_data("gauss", noise=0.2, label_noise=0.1)  # the page's defaults
     w1s, w2s, loss = contour["x"].astype(float), contour["y"].astype(float), contour["customdata"]
@@ -156,7 +150,7 @@ def test_the_exact_surface_and_path_of_the_two_weight_model():
         assert loss[j, i] == pytest.approx(direct, rel=1e-5)
     assert (path["x"][0], path["y"][0]) == (3.0, 3.5)
     _click(at, "labs.two.step")  # one full-batch epoch: one step of plain SGD, lr 0.3
-    path = _charts(at)["labs.landscape.exact"]["data"][1]
+    path = live_charts(at)["labs.landscape.exact"]["data"][1]
     w0 = np.array([3.0, 3.5])
     p = 1 / (1 + np.exp(-(X @ w0)))
     step = w0 - 0.3 * X.T @ (p - Y[:, 0]) / len(X)
@@ -192,7 +186,7 @@ def test_replay_at_epoch_k_shows_the_weights_of_epoch_k():
     _ok(at)
     oracle = Trainer(TrainConfig(**SMALL))
     oracle.run(epochs=12)
-    shown = _charts(at)
+    shown = live_charts(at)
     expected = charts.weights_figure(oracle.layer_weights())
     for got, want in zip(shown["labs.replay.weights"]["data"], expected["data"]):
         np.testing.assert_array_equal(got["y"], want["y"])
@@ -220,7 +214,7 @@ def test_replay_plays_through_the_kept_epochs():
 def test_inside_shows_every_neuron_and_the_exact_two_neuron_space():
     at = _app("app_pages/inside.py", hidden=(4, 2))
     trainer = _train_run(at)
-    shown = _charts(at)
+    shown = live_charts(at)
     assert len(shown["labs.inside.thumbnails"]["layout"]["images"]) == 4 + 2 + 1
     warped = shown["labs.inside.warped"]["data"]
     points = trainer.model.forward_layers(trainer.X_train)[1][1]
@@ -229,7 +223,7 @@ def test_inside_shows_every_neuron_and_the_exact_two_neuron_space():
     assert warped[2]["name"] == "output layer's boundary"
     _click(at, "train.step")
     assert trainer.epoch == 1
-    moved = _charts(at)["labs.inside.warped"]["data"][1]["x"]
+    moved = live_charts(at)["labs.inside.warped"]["data"][1]["x"]
     assert not np.allclose(moved, warped[1]["x"])
     np.testing.assert_allclose(moved, trainer.model.forward_layers(trainer.X_train)[1][1][:, 0],
                                rtol=1e-6)
@@ -238,11 +232,11 @@ def test_inside_shows_every_neuron_and_the_exact_two_neuron_space():
 def test_inside_projects_a_wide_layer_and_handles_no_hidden_layer():
     at = _app("app_pages/inside.py", hidden=(6,))
     _ok(at)
-    titles = _charts(at)["labs.inside.warped"]["layout"]["xaxis"]["title"]["text"]
+    titles = live_charts(at)["labs.inside.warped"]["layout"]["xaxis"]["title"]["text"]
     assert "direction 1" in titles
     bare = _app("app_pages/inside.py", hidden=())
     assert any("no hidden layer" in i.value for i in bare.info)
-    assert len(_charts(bare)["labs.inside.thumbnails"]["layout"]["images"]) == 1
+    assert len(live_charts(bare)["labs.inside.thumbnails"]["layout"]["images"]) == 1
 
 
 # -- the loss functions ----------------------------------------------------------------------------

@@ -4,7 +4,6 @@ Fragments run inline in AppTest and run_every has no timer, so each ``at.run()``
 Live charts are components: ``at.get("bidi_component")``, decoded with ``decode_payload``.
 """
 
-import re
 
 import numpy as np
 import pytest
@@ -13,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from playground.datasets import DATASETS
 from playground.losses import TASK_LOSSES
 from playground.optimizers import OPTIMIZERS
-from playground.ui.live_chart import decode_payload
+from page_support import live_charts, epoch_counter
 
 APP = "../streamlit_app.py"
 
@@ -25,22 +24,8 @@ def _app():
     return at
 
 
-def _epoch(at) -> int:
-    for md in at.markdown:
-        found = re.match(r"\*\*Epoch (\d+)\*\*", md.value)
-        if found:
-            return int(found.group(1))
-    raise AssertionError("no epoch counter on the page")
-
-
 def _run(at):
     return at.session_state["train.run"]
-
-
-def _charts(at) -> dict:
-    return {el.proto.id.rsplit("live_chart:", 1)[1]: decode_payload(el.proto.bytes)["figure"]
-            for el in at.get("bidi_component")
-            if not el.proto.id.endswith("plotly-preload")}  # the plotly.min.js preloader
 
 
 def _click(at, key):
@@ -58,12 +43,12 @@ def test_every_dataset_loss_and_optimizer_runs(dataset):
         at.selectbox(key="train.w.loss").select(loss).run()
         for optimizer in OPTIMIZERS:
             at.selectbox(key="train.w.optimizer").select(optimizer).run()
-            before = _epoch(at)
+            before = epoch_counter(at)
             _click(at, "train.step")
             trainer = _run(at).trainer
             assert trainer.config.optimizer == optimizer and trainer.config.loss == loss
-            assert _epoch(at) == before + 1 or trainer.status == "diverged"
-    assert set(_charts(at)) == {"train.boundary", "train.loss", "train.health", "train.network",
+            assert epoch_counter(at) == before + 1 or trainer.status == "diverged"
+    assert set(live_charts(at)) == {"train.boundary", "train.loss", "train.health", "train.network",
                                 "train.weights"}
 
 
@@ -71,16 +56,16 @@ def test_play_ticks_pause_stops_step_adds_one():
     at = _app()
     _click(at, "train.play")
     assert _run(at).playing
-    first = _epoch(at)
+    first = epoch_counter(at)
     at.run()  # one more tick
-    assert _epoch(at) > first > 0
+    assert epoch_counter(at) > first > 0
     _click(at, "train.pause")
-    paused = _epoch(at)
+    paused = epoch_counter(at)
     at.run()
     at.run()
-    assert _epoch(at) == paused and not _run(at).playing
+    assert epoch_counter(at) == paused and not _run(at).playing
     _click(at, "train.step")
-    assert _epoch(at) == paused + 1
+    assert epoch_counter(at) == paused + 1
     assert len(_run(at).trainer.history) == paused + 2  # every epoch recorded, epoch 0 too
 
 
@@ -90,7 +75,7 @@ def test_one_epoch_per_frame_speed():
     _click(at, "train.play")
     at.run()
     at.run()
-    assert _epoch(at) == 3  # the Play click's own run, then two ticks
+    assert epoch_counter(at) == 3  # the Play click's own run, then two ticks
 
 
 def test_reset_returns_to_epoch_0_with_the_same_initial_weights():
@@ -100,7 +85,7 @@ def test_reset_returns_to_epoch_0_with_the_same_initial_weights():
         _click(at, "train.step")
     assert not np.array_equal(_run(at).trainer.model.theta, start)
     _click(at, "train.reset")
-    assert _epoch(at) == 0
+    assert epoch_counter(at) == 0
     assert np.array_equal(_run(at).trainer.model.theta, start)
 
 
@@ -111,10 +96,10 @@ def test_changing_the_learning_rate_keeps_the_run():
     theta = _run(at).trainer.model.theta.copy()
     at.select_slider(key="train.w.lr").set_value(0.3).run()
     trainer = _run(at).trainer
-    assert _epoch(at) == 4 and trainer.config.lr == 0.3 and trainer.optimizer.lr == 0.3
+    assert epoch_counter(at) == 4 and trainer.config.lr == 0.3 and trainer.optimizer.lr == 0.3
     assert np.array_equal(trainer.model.theta, theta)
     at.selectbox(key="train.w.optimizer").select("adam").run()
-    assert _epoch(at) == 4
+    assert epoch_counter(at) == 4
 
 
 def test_changing_the_data_starts_a_new_run_and_says_so():
@@ -122,7 +107,7 @@ def test_changing_the_data_starts_a_new_run_and_says_so():
     for _ in range(2):
         _click(at, "train.step")
     at.slider(key="train.w.noise").set_value(20).run()
-    assert _epoch(at) == 0
+    assert epoch_counter(at) == 0
     assert any("Changed noise: a new run starts at epoch 0 (the old one was at epoch 2)"
                in info.value for info in at.info)
 
@@ -147,7 +132,7 @@ def test_epoch_limit_stops_playing_with_a_message():
     _click(at, "train.play")
     for _ in range(3):
         at.run()
-    assert _epoch(at) == 3 and not _run(at).playing
+    assert epoch_counter(at) == 3 and not _run(at).playing
     assert any("Reached the epoch limit (3)" in i.value for i in at.info)
 
 
@@ -155,7 +140,7 @@ def test_charts_carry_the_runs_numbers():
     at = _app()
     for _ in range(3):
         _click(at, "train.step")
-    charts = _charts(at)
+    charts = live_charts(at)
     trainer = _run(at).trainer
     boundary = charts["train.boundary"]
     assert [t["name"] for t in boundary["data"]] == ["train", "test", "misclassified"]
@@ -175,7 +160,7 @@ def test_hiding_the_test_points_and_discretizing():
     at = _app()
     at.toggle(key="train.view.test").set_value(False).run()
     at.toggle(key="train.view.discretize").set_value(True).run()
-    names = [t["name"] for t in _charts(at)["train.boundary"]["data"]]
+    names = [t["name"] for t in live_charts(at)["train.boundary"]["data"]]
     assert "test" not in names and "train" in names
 
 
@@ -187,7 +172,7 @@ def test_catdog_on_two_chosen_features():
     _click(at, "train.step")
     trainer = _run(at).trainer
     assert trainer.dataset.feature_names == ("ear_length_cm", "tail_length_cm")
-    layout = _charts(at)["train.boundary"]["layout"]
+    layout = live_charts(at)["train.boundary"]["layout"]
     assert layout["xaxis"]["title"]["text"] == "ear_length_cm"
     # The same feature twice is refused with a message; the previous pair stays.
     at.selectbox(key="train.w.col_y").select("ear_length_cm").run()
