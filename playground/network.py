@@ -58,7 +58,10 @@ class _Workspace:
 
     Buffers are column-major: a layer's input ``[a, 1]`` keeps its ones column apart from the
     activations, and the view ``a`` of the activations stays contiguous, which the element-wise
-    NumPy calls need to run at full speed. The "plans" are per-layer tuples of the arrays each
+    NumPy calls need to run at full speed. The products are written as their transposes,
+    ``z^T = B^T [a, 1]^T``, because the transpose of a column-major buffer is row-major, the only
+    layout ``np.dot`` writes into; ``np.dot`` costs about 0.7 us less per call than ``np.matmul``
+    (here a third of a small product's time). The "plans" are per-layer tuples of the arrays each
     step touches, so the hot loops do no attribute look-ups or index arithmetic.
     """
 
@@ -71,15 +74,16 @@ class _Workspace:
         self.acts = [x[:, :-1] for x in self.inputs[1:]] + [np.empty((n, sizes[-1]), dtype)]
         self.deltas = [np.empty((n, w), dtype, order="F") for w in widths]
         self.scratch = [np.empty((n, w), dtype, order="F") for w in widths]
-        self.deltas[-1] = np.empty((n, sizes[-1]), dtype)
         self.last_input = None
         layers = range(net.n_layers)
-        following = self.inputs[1:] + self.acts[-1:]  # what each layer's output feeds
-        self.forward_plan = [(net.blocks[i], self.z[i], net._layer_activation(i).forward,
-                              self.acts[i], following[i]) for i in layers]
-        self.backward_plan = [(self.inputs[i].T, self.deltas[i], net.grad_blocks[i],
-                               net._weights_t[i], self.deltas[i - 1], self.acts[i - 1],
-                               self.scratch[i - 1]) for i in reversed(layers) if i]
+        following = [x.T for x in self.inputs[1:]] + [None]  # what each layer's output feeds
+        self.forward_plan = [(net.blocks[i].T, self.z[i].T, self.z[i],
+                              net._layer_activation(i).forward, self.acts[i], following[i])
+                             for i in layers]
+        self.backward_plan = [(self.inputs[i].T, self.deltas[i], self.deltas[i].T,
+                               net.grad_blocks[i], net.weights[i], self.deltas[i - 1],
+                               self.deltas[i - 1].T, self.acts[i - 1], self.scratch[i - 1])
+                              for i in reversed(layers) if i]
 
 
 class MLP:
@@ -115,7 +119,6 @@ class MLP:
         self.biases = [blk[-1] for blk in self.blocks]
         self.grad_weights = [blk[:-1] for blk in self.grad_blocks]
         self.grad_biases = [blk[-1] for blk in self.grad_blocks]
-        self._weights_t = [W.T for W in self.weights]
         # 1 where theta holds a weight, 0 where it holds a bias: penalties apply to weights only.
         self.weight_mask = np.zeros_like(self.theta)
         for W in _blocks(self.weight_mask, shapes):
@@ -208,12 +211,12 @@ class MLP:
 
     def _forward(self, ws, x1):
         ws.last_input = x1  # lets a caller tell whether the buffers still hold this pass
-        x = x1
-        for block, z, f, a, x_next in ws.forward_plan:
-            np.matmul(x, block, out=z)
+        x_t = x1.T
+        for block_t, z_t, z, f, a, next_t in ws.forward_plan:
+            np.dot(block_t, x_t, z_t)  # z = [x, 1] @ block, written as its transpose
             f(z, a)
-            x = x_next
-        return x
+            x_t = next_t
+        return a
 
     # -- loss and gradient --------------------------------------------------------------------
     def loss(self, X, Y, loss="mse", penalty="none", rate=0.0) -> float:
@@ -258,14 +261,15 @@ class MLP:
     def _backward(self, ws, x1, Y, loss):
         output_delta(self.output.name, loss, ws.acts[-1], Y, ws.deltas[-1])
         derivative = None if self.activation.name == "linear" else self.activation.derivative
-        for inputs_t, d, grad_block, weights_t, d_prev, a_prev, scratch in ws.backward_plan:
+        for inputs_t, d, d_t, grad_block, weights, d_prev, d_prev_t, a_prev, scratch \
+                in ws.backward_plan:
             # [a_prev, 1]^T d: dL/dW in the first rows, dL/db (column sums of d) in the last.
-            np.matmul(inputs_t, d, out=grad_block)
+            np.dot(inputs_t, d, grad_block)
             # Back through the weights, then through the activation: d_prev = (d W^T) * f'(z).
-            np.matmul(d, weights_t, out=d_prev)
+            np.dot(weights, d_t, d_prev_t)
             if derivative is not None:
                 d_prev *= derivative(a_prev, scratch)
-        np.matmul(x1.T, ws.deltas[0], out=self.grad_blocks[0])
+        np.dot(x1.T, ws.deltas[0], self.grad_blocks[0])
 
 
 def _blocks(flat, shapes):

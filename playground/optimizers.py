@@ -19,6 +19,7 @@ Left out: learning-rate schedules (the playground lets the learner change lr by 
 
 from __future__ import annotations
 
+import functools
 from types import MappingProxyType
 
 import numpy as np
@@ -26,6 +27,16 @@ import numpy as np
 
 def _zeros_like(params):
     return [np.zeros_like(w) for w in params]
+
+
+@functools.lru_cache(maxsize=64)
+def _operands(dtype, *values):
+    """Settings as 0-d arrays of the parameters' dtype, made once per change of a setting.
+
+    NumPy 2 takes a Python float operand through its "weak scalar" promotion, which costs ~0.5 us
+    more per call than an array operand: as much as the arithmetic of a small network's step.
+    """
+    return tuple(np.array(v, dtype) for v in values)
 
 
 class SGD:
@@ -39,19 +50,20 @@ class SGD:
         """Update ``params`` in place from ``grads`` (lists of same-shaped arrays)."""
         if self._scratch is None:
             self._scratch = _zeros_like(params)
+        lr, mu = _operands(params[0].dtype, self.lr, self.momentum)
         if not self.momentum:
             for w, g, tmp in zip(params, grads, self._scratch):
-                w -= np.multiply(g, self.lr, out=tmp)
+                w -= np.multiply(g, lr, tmp)
             return
         if self._velocity is None:
             self._velocity = _zeros_like(params)
         for w, g, v, tmp in zip(params, grads, self._velocity, self._scratch):
-            np.multiply(g, self.lr, out=tmp)
-            v *= self.momentum
+            np.multiply(g, lr, tmp)
+            v *= mu
             v -= tmp  # v = mu v - lr g
             if self.nesterov:
                 w -= tmp  # w += mu v - lr g: look ahead along the new velocity
-                w += self.momentum * v
+                w += np.multiply(v, mu, tmp)
             else:
                 w += v
 
@@ -67,16 +79,17 @@ class RMSprop:
         """Update ``params`` in place from ``grads``."""
         if self._square is None:
             self._square, self._scratch = _zeros_like(params), _zeros_like(params)
+        lr, share, eps = _operands(params[0].dtype, self.lr, 1 - self.rho, self.eps)
         for w, g, s, tmp in zip(params, grads, self._square, self._scratch):
             # s += (1 - rho) (g^2 - s) is s = rho s + (1 - rho) g^2 without a temporary.
-            np.multiply(g, g, out=tmp)
+            np.multiply(g, g, tmp)
             tmp -= s
-            tmp *= 1 - self.rho
+            tmp *= share
             s += tmp
-            np.sqrt(s, out=tmp)
-            tmp += self.eps
-            np.divide(g, tmp, out=tmp)
-            tmp *= self.lr
+            np.sqrt(s, tmp)
+            tmp += eps
+            np.divide(g, tmp, tmp)
+            tmp *= lr
             w -= tmp
 
 
@@ -97,18 +110,21 @@ class Adam:
         # lr m_hat / (sqrt(v_hat) + eps) == (lr sqrt(c2) / c1) m / (sqrt(v) + eps sqrt(c2)).
         c1 = 1 - self.beta1 ** self.t
         root_c2 = np.sqrt(1 - self.beta2 ** self.t)
+        dtype = params[0].dtype
+        share1, share2 = _operands(dtype, 1 - self.beta1, 1 - self.beta2)
+        eps, size = np.array(self.eps * root_c2, dtype), np.array(self.lr * root_c2 / c1, dtype)
         for w, g, m, v, tmp in zip(params, grads, self._m, self._v, self._scratch):
-            np.subtract(g, m, out=tmp)  # m += (1 - b1)(g - m)
-            tmp *= 1 - self.beta1
+            np.subtract(g, m, tmp)  # m += (1 - b1)(g - m)
+            tmp *= share1
             m += tmp
-            np.multiply(g, g, out=tmp)  # v += (1 - b2)(g^2 - v)
+            np.multiply(g, g, tmp)  # v += (1 - b2)(g^2 - v)
             tmp -= v
-            tmp *= 1 - self.beta2
+            tmp *= share2
             v += tmp
-            np.sqrt(v, out=tmp)
-            tmp += self.eps * root_c2
-            np.divide(m, tmp, out=tmp)
-            tmp *= self.lr * root_c2 / c1
+            np.sqrt(v, tmp)
+            tmp += eps
+            np.divide(m, tmp, tmp)
+            tmp *= size
             w -= tmp
 
 

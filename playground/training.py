@@ -179,7 +179,8 @@ class Trainer:
         self.X_train = self.transform(self.dataset.X_train)
         self.X_test = self.transform(self.dataset.X_test)
         # The training inputs beside a ones column, the layout the network's lean path takes.
-        self._X1_train = np.hstack([self.X_train, np.ones((len(self.X_train), 1), self.dtype)])
+        self._X1_train, self._X1_test = (np.hstack([X, np.ones((len(X), 1), self.dtype)])
+                                         for X in (self.X_train, self.X_test))
         n_out = self.dataset.n_classes if self.task == "multiclass" else 1
         self.Y_train = targets(self.dataset.y_train, self.task, n_out, self.dtype)
         self.Y_test = targets(self.dataset.y_test, self.task, n_out, self.dtype)
@@ -406,8 +407,10 @@ class Trainer:
                                     self.config.penalty, self.config.penalty_rate)
             self._epoch_grad = model.grad.copy()
         g = self._epoch_grad
-        grad_norms = tuple(float(np.sqrt(np.dot(g[s], g[s]))) for s in model.block_slices)
-        test_out = model.forward(self.X_test)  # first: it may share the training set's buffers
+        starts = [s.start for s in model.block_slices]
+        grad_norms = tuple(np.sqrt(np.add.reduceat(g * g, starts)).tolist())
+        # The test set first: its workspace is the training set's when both have one size.
+        test_out = model._forward(model.workspace(len(self._X1_test)), self._X1_test).copy()
         ws = model.workspace(len(self._X1_train))
         train_out = model._forward(ws, self._X1_train).copy()
         self._measured = model.theta.copy()
@@ -467,7 +470,7 @@ def _unit_health(hidden_acts, activation):
     """
     nan = (float("nan"),) * len(hidden_acts)
     if activation == "relu":
-        return tuple(float(np.mean(~(a > 0).any(axis=0))) for a in hidden_acts), nan
+        return tuple(np.count_nonzero(a.max(axis=0) <= 0) / a.shape[1] for a in hidden_acts), nan
     if activation == "tanh":
         return nan, tuple(np.count_nonzero(np.abs(a) > _SATURATED) / a.size for a in hidden_acts)
     if activation == "sigmoid":
@@ -479,9 +482,9 @@ def _unit_health(hidden_acts, activation):
 def _task_metrics(task, split, out, Y):
     """Accuracy for classifiers; R^2 and RMSE for regression."""
     if task == "binary":
-        return {f"{split}_accuracy": float(np.mean((out[:, 0] > 0.5) == (Y[:, 0] > 0.5)))}
+        return {f"{split}_accuracy": np.count_nonzero((out > 0.5) == (Y > 0.5)) / len(Y)}
     if task == "multiclass":
-        return {f"{split}_accuracy": float(np.mean(out.argmax(1) == Y.argmax(1)))}
+        return {f"{split}_accuracy": np.count_nonzero(out.argmax(1) == Y.argmax(1)) / len(Y)}
     err = out[:, 0].astype(float) - Y[:, 0]
     spread = np.sum((Y[:, 0] - Y[:, 0].mean()) ** 2)
     r2 = 1 - np.sum(err * err) / spread if spread > 0 else float("nan")
