@@ -1,5 +1,6 @@
 """Figure builders: valid Plotly figures that carry the numbers they claim to show."""
 
+import re
 
 import numpy as np
 import plotly.graph_objects as go
@@ -27,8 +28,12 @@ def test_boundary_figure_is_valid_and_colours_by_probability(trainer):
     go.Figure(fig)  # raises if any property is invalid
     names = [t["name"] for t in fig["data"]]
     assert names == ["train", "test", "misclassified"]
-    wrong = np.sum(points[2] != points[1])
-    assert len(fig["data"][2]["x"]) == 2 * wrong
+    # Misclassified points, once as training and once as test points, get a cross each.
+    wrong = points[0][points[2] != points[1]]
+    crosses = fig["layout"]["shapes"][0]["path"]
+    ends = np.array(re.findall(r"-?[\d.]+(?:e[-+]?\d+)?", crosses), float).reshape(-1, 8)
+    centres = (ends[:, :2] + ends[:, 2:4]) / 2
+    np.testing.assert_allclose(centres, np.vstack([wrong, wrong]), atol=1e-4)
     pixels = png_pixels(fig["layout"]["images"][0]["source"])
     assert pixels.shape == (20, 20, 4)
     # The image's top-left pixel is the grid's highest y row, first x column.

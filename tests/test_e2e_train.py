@@ -82,5 +82,6 @@ def test_a_deep_link_on_a_fresh_server_goes_through_the_entry_file():
         nav.get_by_text("Cats vs dogs", exact=True).wait_for(timeout=30_000)
         nav.get_by_text("Train", exact=True).click()
         page.get_by_text(EPOCH).first.wait_for(timeout=60_000)
-        assert "lr=0.3" in page.url  # the link's setting reached the Train page
+        # The link's setting reached the Train page (the address follows the page's first run).
+        wait_until(lambda: "lr=0.3" in page.url, what="the link's lr in the Train page's address")
         browser.close()

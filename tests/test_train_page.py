@@ -144,6 +144,7 @@ def test_charts_carry_the_runs_numbers():
     trainer = _run(at).trainer
     boundary = charts["train.boundary"]
     assert [t["name"] for t in boundary["data"]] == ["train", "test", "misclassified"]
+    assert all(t["type"] == "scatter" for t in boundary["data"])  # SVG: a new frame moves no point
     assert len(boundary["data"][0]["x"]) == len(trainer.dataset.X_train)
     assert boundary["layout"]["images"][0]["source"].startswith("data:image/png;base64,")
     loss = charts["train.loss"]
