@@ -76,6 +76,21 @@ def test_decimate_keeps_extremes_and_ends():
     assert dy.max() == 5.0 and dy.min() == pytest.approx(-1, abs=1e-4)
 
 
+def test_decimate_keeps_every_buckets_extremes_and_skips_gaps():
+    rng = np.random.default_rng(0)
+    y = rng.normal(size=2_345)
+    y[100:180] = np.nan  # a gap (an epoch without a value) is never chosen as an extreme
+    x = np.arange(len(y))
+    dx, dy = charts.decimate(x, y, limit=100)
+    width = -(-len(y) // 50)
+    for lo in range(0, len(y), width):  # the oracle: each bucket, one by one
+        part = y[lo:lo + width]
+        if np.isfinite(part).any():
+            assert lo + np.nanargmin(part) in dx and lo + np.nanargmax(part) in dx
+    assert np.array_equal(dy, y[dx], equal_nan=True) and np.all(np.diff(dx) > 0)
+    assert not np.isnan(dy).any()
+
+
 def test_weights_figure_counts_every_weight(trainer):
     weights = trainer.layer_weights()
     fig = charts.weights_figure(weights)
