@@ -30,6 +30,9 @@ APP = "../streamlit_app.py"
 
 def app(params=None, url=None) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
+    # The share box and the files panel are built only when opened, as a user would open them.
+    at.session_state["train.share.open"] = True
+    at.session_state["train.files.open"] = True
     for key, value in (params or {}).items():
         at.query_params[key] = value
     if url:
@@ -149,6 +152,18 @@ def test_show_one_control_hides_the_rest_and_autoplay_plays():
     assert at.session_state["train.config"].dataset == "circle"
     assert not at.get("file_uploader")  # a class link turns uploads off
     assert dict(at.query_params) == {"dataset": "circle", "show": "lr", "autoplay": "1"}
+
+
+def test_closing_the_share_box_keeps_its_options():
+    at = app({"dataset": "spiral"}, url="http://host/")
+    at.multiselect(key="train.share.only").select("lr").run()
+    at.session_state["train.share.open"] = False
+    at.run()
+    assert not at.code  # closed: nothing of the box is built
+    at.session_state["train.share.open"] = True
+    at.run()
+    assert at.multiselect(key="train.share.only").value == ["lr"]
+    assert at.code[0].value == "http://host?show=lr"  # the kept option is in the link
 
 
 def test_the_teacher_options_make_the_link():

@@ -152,10 +152,40 @@ def link_url(scope: str, *, base: TrainConfig = links.DEFAULTS, hidden=(), autop
     return page_url + ("?" + query if query else "")
 
 
+_SHARE_OPTIONS = ("at", "only", "autoplay")
+
+
+def _restore_share_options(scope):
+    # Streamlit forgets a widget's value in a run that does not draw it, and a closed share box
+    # draws nothing: its options are copied out after each draw and put back before the next.
+    for key, value in state.get(scope, "share_options", {}).items():
+        st.session_state.setdefault(key, value)
+
+
+def _store_share_options(scope):
+    keys = [f"{scope}.share.{name}" for name in _SHARE_OPTIONS]
+    state.put(scope, "share_options", {k: st.session_state[k] for k in keys
+                                       if k in st.session_state})
+
+
+def lazy_expander(label: str, key: str, **kwargs):
+    """A closed expander whose content the page builds only once it is opened (``.open``).
+
+    For the boxes a visit rarely opens: built at once, the share box alone (its code block
+    loads a highlighter) made the Train page's first chart appear ~0.5 s later.
+    """
+    return st.expander(label, key=key, on_change="rerun", **kwargs)
+
+
 def share_box(scope: str, *, base: TrainConfig = links.DEFAULTS) -> None:
     """The link to this run, to copy, with the options a teacher sets for a class."""
     run = state.current_run(scope)
-    with st.expander("Share this run: a link with every setting", icon=":material/link:"):
+    box = lazy_expander("Share this run: a link with every setting", f"{scope}.share.open",
+                        icon=":material/link:")
+    if not box.open:
+        return
+    _restore_share_options(scope)
+    with box:
         link_box = st.container()
         at = 0
         if run.trainer.epoch and st.checkbox(
@@ -171,6 +201,7 @@ def share_box(scope: str, *, base: TrainConfig = links.DEFAULTS) -> None:
                  "hides the others and fixes their values. Leave empty to show all.")
         autoplay = st.checkbox("Start training when the link is opened",
                                key=f"{scope}.share.autoplay")
+        _store_share_options(scope)
         teacher_hidden = frozenset(links.CONTROLS) - set(only) if only else frozenset()
         with link_box:
             url = link_url(scope, base=base, hidden=teacher_hidden, autoplay=autoplay, at=at)

@@ -48,8 +48,11 @@ def share(scope: str) -> None:
 def files_panel(scope: str) -> None:
     """Download, open a model, use your own data (the last two not in a teacher-locked page)."""
     locked = bool(link_ui.hidden(scope))
-    with st.expander("Files: download this run, open a saved model, use your own data",
-                     icon=":material/folder_open:"):
+    box = link_ui.lazy_expander("Files: download this run, open a saved model, use your own "
+                                "data", f"{scope}.files.open", icon=":material/folder_open:")
+    if not box.open:
+        return
+    with box:
         if locked:
             _downloads(scope)
             st.caption("Opening files is off: this page was opened from a class link that "
