@@ -7,7 +7,8 @@
    first boundary chart drawn, against a bare page with one st.plotly_chart (heatmap + points,
    bench/bare_plotly_app.py) served the same way. Interleaved, median of --loads, and the ratio.
 2. Playing with the default settings (spiral, 8-8 tanh) and every live view on the page, at the
-   fastest speed and at one epoch per frame: boundary frames painted per second (counted in the
+   fastest speed and at one epoch per frame (the epoch limit lifted by a link, so that the run
+   does not end inside the window): boundary frames painted per second (counted in the
    page on every animation frame, when the boundary image changes) and epochs per second (the
    page's epoch counter). Median of --rounds windows of --seconds each.
 3. --soak N: N seconds of Play; every 30 s the epoch, frames, the page's JS heap and the
@@ -62,12 +63,12 @@ def first_paint(browser, url, selector) -> float:
 def play_window(browser, url, speed, seconds) -> tuple[float, float]:
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
-    page.goto(url)
+    # The default epoch limit (1,000) would end the run inside the window at full speed.
+    page.goto(f"{url}/?epochs=100000")
     page.get_by_text(EPOCH).first.wait_for(timeout=60_000)
     page.locator('[data-live-chart-key="train.boundary"] image').first.wait_for(state="attached")
     if speed != "As fast as it goes":
         page.get_by_text("Speed (epochs per frame)").wait_for()
-        slider = page.get_by_role("slider").filter(has_text=re.compile(""))
         _set_speed(page, speed)
     page.get_by_role("button", name="Play", exact=True).click()
     page.get_by_role("button", name="Pause", exact=True).wait_for()
