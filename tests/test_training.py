@@ -277,3 +277,17 @@ def test_snapshots_replay_the_weights_of_kept_epochs(monkeypatch):
             assert np.array_equal(a, b)
     with pytest.raises(KeyError, match="epoch 3 was not kept"):
         trainer.params_at(3)
+
+
+def test_history_columns_as_arrays_follow_new_rows_and_truncation():
+    trainer = Trainer(TrainConfig(hidden=(3,), epochs=50))
+    trainer.run(epochs=3)
+    first = trainer.history["train_loss"]
+    trainer.run(epochs=2)
+    grown = trainer.history["train_loss"]
+    assert len(grown) == 6 and np.array_equal(grown[:4], first)  # the same values, extended
+    np.testing.assert_array_equal(grown, np.asarray(trainer.history.columns["train_loss"]))
+    assert not grown.flags.writeable  # shared between calls: nobody may change it
+    trainer.history.truncate(2)
+    trainer.history.columns["train_loss"] += [7.0, 8.0, 9.0, 10.0]  # as many rows as before
+    np.testing.assert_array_equal(trainer.history["train_loss"][2:], [7.0, 8.0, 9.0, 10.0])

@@ -78,7 +78,7 @@ def boundary(run: state.Run, *, key: str, discretize=False, show_test=True, axes
 
 
 def history_columns(trainer) -> dict:
-    return {k: np.asarray(v) for k, v in trainer.history.columns.items()}
+    return {k: trainer.history[k] for k in trainer.history.columns}
 
 
 def metric_name(trainer) -> str:
