@@ -82,6 +82,9 @@ def test_a_deep_link_on_a_fresh_server_goes_through_the_entry_file():
         nav.get_by_text("Cats vs dogs", exact=True).wait_for(timeout=30_000)
         nav.get_by_text("Train", exact=True).click()
         page.get_by_text(EPOCH).first.wait_for(timeout=60_000)
-        # The link's setting reached the Train page (the address follows the page's first run).
-        wait_until(lambda: "lr=0.3" in page.url, what="the link's lr in the Train page's address")
+        # The link's setting reached the Train page. The address changes by the history API;
+        # read it in the page: Playwright's page.url follows such changes only when its sync API
+        # next talks to the browser, so a loop that reads page.url alone can wait forever.
+        wait_until(lambda: "lr=0.3" in page.evaluate("location.href"),
+                   what="the link's lr in the Train page's address")
         browser.close()

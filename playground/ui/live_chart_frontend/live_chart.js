@@ -122,26 +122,11 @@ function countFrame(key) {
   frames[key] = (frames[key] || 0) + 1
 }
 
-// Redraws wait for the next animation frame and then run together: a tick's five charts arrive as
-// separate messages, and drawing each at once made the browser restyle, lay out and composite the
-// page once per chart (~6 compositor commits a tick, measured) instead of once per frame.
-const pending = new Map() // plot div -> the newest job not drawn yet
-function schedule(div, job) {
-  if (!pending.size) requestAnimationFrame(flush)
-  pending.set(div, job)
-}
-
-function flush() {
-  const jobs = [...pending]
-  pending.clear()
-  for (const [div, job] of jobs) draw(div, job)
-}
-
-function draw(div, { msg, text, template }) {
+function draw(div, msg, template) {
   const seen = new Map()
   const figure = decodeArrays(msg.figure, div.__liveChartArrays ?? new Map(), seen)
   if (template) figure.layout.template = template
-  Object.assign(div, { __liveChartArrays: seen, __liveChartText: text, __liveChartTemplate: template })
+  div.__liveChartArrays = seen
   return window.Plotly.react(div, figure.data, figure.layout, CONFIG).then(() => countFrame(msg.key))
 }
 
@@ -155,22 +140,17 @@ export default async function liveChart({ data, parentElement }) {
     return
   }
   const div = plotDiv(parentElement, msg)
-  const cleanup = () => {
-    pending.delete(div)
-    window.Plotly?.purge(div)
-  }
+  const cleanup = () => window.Plotly?.purge(div)
   const template = msg.theme ? themeTemplate(parentElement) : undefined
-  // Python re-sent the figure last drawn (a chart the page redraws less often than every tick):
-  // nothing to do.
-  if (div.__liveChartText === text && div.__liveChartTemplate === template) return cleanup
+  // Python re-sent the figure last asked for (a chart the page redraws less often than every
+  // tick): nothing to do.
+  const wanted = div.__liveChartWanted
+  if (wanted && wanted.text === text && wanted.template === template) return cleanup
+  div.__liveChartWanted = { text, template }
   div.__liveChartLatest = msg
   await loadPlotly(msg.plotly)
   // Updates that arrived while plotly.min.js was loading: draw only the newest.
   if (div.__liveChartLatest !== msg) return cleanup
-  if (!div.__liveChartText) {
-    await draw(div, { msg, text, template }) // the first drawing at once: nothing to batch
-  } else {
-    schedule(div, { msg, text, template })
-  }
+  await draw(div, msg, template)
   return cleanup // Streamlit runs the last one returned when the element unmounts
 }
