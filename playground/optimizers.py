@@ -112,7 +112,8 @@ class Adam:
         root_c2 = np.sqrt(1 - self.beta2 ** self.t)
         dtype = params[0].dtype
         share1, share2 = _operands(dtype, 1 - self.beta1, 1 - self.beta2)
-        eps, size = np.array(self.eps * root_c2, dtype), np.array(self.lr * root_c2 / c1, dtype)
+        eps = np.array(self.eps * root_c2, dtype)
+        step_size = np.array(self.lr * root_c2 / c1, dtype)
         for w, g, m, v, tmp in zip(params, grads, self._m, self._v, self._scratch):
             np.subtract(g, m, tmp)  # m += (1 - b1)(g - m)
             tmp *= share1
@@ -124,7 +125,7 @@ class Adam:
             np.sqrt(v, tmp)
             tmp += eps
             np.divide(m, tmp, tmp)
-            tmp *= size
+            tmp *= step_size
             w -= tmp
 
 

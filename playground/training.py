@@ -347,8 +347,10 @@ class Trainer:
         """
         if self._batch_plan[0] != size:
             X, Y = np.empty_like(self._X1_train), np.empty_like(self.Y_train)
-            plan = [(self.model.workspace(len(X[lo:lo + size])), X[lo:lo + size], Y[lo:lo + size])
-                    for lo in range(0, len(X), size)]
+            plan = []
+            for lo in range(0, len(X), size):
+                x, y = X[lo:lo + size], Y[lo:lo + size]  # the last batch may be shorter
+                plan.append((self.model.workspace(len(x)), x, y))
             self._batch_plan = (size, X, Y, plan)
         return self._batch_plan[1:]
 
