@@ -23,6 +23,11 @@ def projector_figure(figure: dict) -> dict:
     font = dict(layout.get("font", {}))
     font.setdefault("size", PLOTLY_FONT_SIZE * PROJECTOR_TYPE)
     layout["font"] = font
+    if isinstance(layout.get("shapes"), list):  # the boundary's crosses, the best-epoch line
+        layout["shapes"] = [{**shape, "line": _times(shape["line"], "width", PROJECTOR_LINE,
+                                                      default=2)}
+                            if isinstance(shape.get("line"), dict) else shape
+                            for shape in layout["shapes"]]
     _make_room(layout)
     return {**figure, "data": [_projector_trace(t) for t in figure.get("data", [])],
             "layout": layout}

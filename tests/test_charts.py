@@ -135,3 +135,22 @@ def test_axis_titles_are_dicts_as_plotly_js_3_needs(trainer):
         for name, axis in fig["layout"].items():
             if name.startswith(("xaxis", "yaxis")) and "title" in axis:
                 assert isinstance(axis["title"], dict) and axis["title"]["text"], name
+
+
+def test_projector_mode_enlarges_type_lines_markers_and_shapes(trainer):
+    from playground.projector import PROJECTOR_LINE, PROJECTOR_MARKER, projector_figure
+
+    grid = trainer.grid(resolution=20)
+    data = trainer.dataset
+    predicted = np.zeros(len(data.y_train), int)  # every class-1 point counts as misclassified
+    fig = charts.boundary_figure(grid.xs, grid.ys, grid.values, "binary",
+                                 train=(data.X_train, data.y_train, predicted))
+    big = projector_figure(fig)
+    go.Figure(big)
+    assert big["layout"]["font"]["size"] > 12
+    assert big["data"][0]["marker"]["size"] == fig["data"][0]["marker"]["size"] * PROJECTOR_MARKER
+    crosses, projected = fig["layout"]["shapes"][0], big["layout"]["shapes"][0]
+    assert projected["line"]["width"] == crosses["line"]["width"] * PROJECTOR_LINE
+    assert projected["path"] == crosses["path"]
+    assert big["data"][0]["x"] is fig["data"][0]["x"]  # arrays shared, not copied
+    assert fig["layout"]["shapes"][0]["line"]["width"] == 2  # the original is left alone
