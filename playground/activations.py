@@ -30,6 +30,10 @@ def _constant(value):
 # scalar" promotion, which costs ~0.5 us more per call here than an array operand, as much as
 # the arithmetic on a mini-batch. The values are exact in float32, so float64 arrays lose nothing.
 _ZERO, _HALF, _ONE = _constant(0.0), _constant(0.5), _constant(1.0)
+_TWO, _MINUS_TWO = _constant(2.0), _constant(-2.0)
+
+# From this many elements tanh takes its exp form (see _tanh); below it one np.tanh call wins.
+TANH_EXP_FORM_FROM = 4096
 
 
 @dataclass(frozen=True)
@@ -67,7 +71,19 @@ class Activation:
 
 # The hot functions pass ``out`` by position: it saves a little per call, like the constants.
 def _tanh(z, out):
-    return np.tanh(z, out)
+    if z.size < TANH_EXP_FORM_FROM:
+        return np.tanh(z, out)
+    # tanh z = 2 / (1 + e^-2z) - 1. NumPy's float32 tanh is not vectorised on this kind of
+    # machine and its exp is (6 vs 3 ns an element), so on the large arrays of a whole data set
+    # or a decision-boundary grid five calls beat one: 37 vs 53 us on 8,000 elements. The error
+    # stays under 2e-7. For z < -44, e^-2z overflows to inf and the result is exactly -1 (and
+    # for large z it underflows to 0: exactly 1).
+    with np.errstate(over="ignore", under="ignore"):
+        np.multiply(z, _MINUS_TWO, out)
+        np.exp(out, out)
+    np.add(out, _ONE, out)
+    np.divide(_TWO, out, out)
+    return np.subtract(out, _ONE, out)
 
 
 def _tanh_d(a, out):

@@ -119,8 +119,8 @@ class History:
 
 
 def _mean_or_nan(values):
-    values = [v for v in values if v == v]
-    return float(np.mean(values)) if values else float("nan")
+    values = [v for v in values if v == v]  # NaN marks a layer the figure does not apply to
+    return sum(values) / len(values) if values else float("nan")
 
 
 @functools.lru_cache(maxsize=1)
