@@ -20,6 +20,7 @@ with st.container(border=True):
                  icon=":material/tune:")
     left, middle, right = st.columns([2, 4, 2], vertical_alignment="bottom")
     field = left.selectbox("Vary", list(compare.SWEEPS), key="labs.compare.field",
+                           persist_state="session",
                            format_func=lambda k: compare.SWEEPS[k].label,
                            help="The one setting that differs between the runs.")
     sweep = compare.SWEEPS[field]
@@ -27,11 +28,11 @@ with st.container(border=True):
     if values_key not in st.session_state:
         st.session_state[values_key] = compare.default_values(sweep, trainer.task, n_train)
     values = middle.multiselect("Values, one run each", sweep.choices(trainer.task, n_train),
-                                key=values_key, format_func=sweep.show,
+                                key=values_key, persist_state="session", format_func=sweep.show,
                                 max_selections=compare.MAX_RUNS,
                                 help=f"2 to {compare.MAX_RUNS} values.")
     epochs = right.number_input("Epochs per run", 1, 5000, value=min(base.epochs, 200),
-                                step=50, key="labs.compare.epochs")
+                                step=50, key="labs.compare.epochs", persist_state="session")
     go, pin = st.columns(2)
     if go.button("Start the sweep", icon=":material/science:", type="primary",
                  key="labs.compare.start", disabled=len(values) < 2, width="stretch",
@@ -56,12 +57,14 @@ options = st.columns([2, 1, 1], vertical_alignment="bottom")
 metric = "r2" if trainer.task == "regression" else "accuracy"
 column = options[0].selectbox(
     "Curve", ["train_loss", "test_loss", f"train_{metric}", f"test_{metric}"],
-    key="labs.compare.curve", format_func=lambda c: c.replace("_", " ").replace("r2", "R²"))
+    key="labs.compare.curve",
+    persist_state="session", format_func=lambda c: c.replace("_", " ").replace("r2", "R²"))
 log_y = options[1].toggle("Log-scale loss", value=True, key="labs.compare.log",
+                          persist_state="session",
                           help="Learning rates a hundred times apart give losses orders of "
                                "magnitude apart; a log scale shows them all.")
 target = options[2].number_input("Target loss", 1e-4, 10.0, value=0.1, step=0.05, format="%.4g",
-                                 key="labs.compare.target",
+                                 key="labs.compare.target", persist_state="session",
                                  help="The table counts the epochs each run needs to reach it.")
 
 

@@ -23,10 +23,12 @@ if hidden:
     left, right = st.columns([3, 2], vertical_alignment="bottom")
     layer = left.selectbox(
         "Layer to look through", range(len(hidden)), key="labs.inside.layer",
+        persist_state="session",
         index=next((i for i, w in enumerate(hidden) if w in (2, 3)), 0),
         format_func=lambda i: f"layer {i + 1} ({hidden[i]} neurons)")
     if hidden[layer] >= 3:
         dims = right.radio("Space", [2, 3], horizontal=True, key="labs.inside.dims",
+                           persist_state="session",
                            index=1 if hidden[layer] == 3 else 0,
                            format_func=lambda d: f"{d}-D")
 

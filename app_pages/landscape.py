@@ -15,6 +15,7 @@ st.caption("Training is a walk downhill: every step moves the weights a little a
 
 SLICE, EXACT = "slice", "exact"
 mode = st.radio("Show", [SLICE, EXACT], horizontal=True, key="labs.landscape.mode",
+                persist_state="session",
                 format_func={SLICE: "A slice through your network",
                              EXACT: "The whole surface of a two-weight model"}.get)
 
@@ -33,22 +34,26 @@ def slice_view() -> None:
     cols = st.columns([3, 2, 2, 1, 2], vertical_alignment="bottom")
     directions = cols[0].selectbox(
         "Directions", list(landscape.DIRECTIONS), key="labs.landscape.directions",
+        persist_state="session",
         format_func=landscape.DIRECTIONS.get,
         help="Random directions, scaled to each neuron's weights (Li et al. 2018), show the "
              "shape of the surface around the weights; the path directions (the two along "
              "which training moved the weights most) show the path itself.")
     resolution = cols[1].select_slider("Grid points per axis", [21, 31, 41, 51, 61], value=31,
-                                       key="labs.landscape.resolution",
+                                       key="labs.landscape.resolution", persist_state="session",
                                        help="Each point is one pass over the training set.")
     span = cols[2].select_slider("Reach", [0.1, 0.25, 0.5, 1.0, 2.0], value=1.0,
-                                 key="labs.landscape.span", disabled=directions == "pca",
+                                 key="labs.landscape.span",
+                                 persist_state="session", disabled=directions == "pca",
                                  help="How far the slice reaches along each random direction: "
                                       "1 = as far as each neuron's weights are long.")
     seed = cols[3].number_input("Seed", 0, 999, 0, key="labs.landscape.seed",
+                                persist_state="session",
                                 disabled=directions == "pca",
                                 help="Other random directions, another slice.")
     kind = cols[4].radio("Draw as", ["contour", "surface"], horizontal=True,
-                         key="labs.landscape.kind", format_func=str.capitalize)
+                         key="labs.landscape.kind",
+                         persist_state="session", format_func=str.capitalize)
     job, error = labs.slice_job(trainer, directions, resolution, span, seed)
     if error:
         st.info(f"No path to follow yet: {error}.")
@@ -103,28 +108,33 @@ def exact_view() -> None:
 def two_weight_settings() -> dict:
     cols = st.columns(4)
     dataset = cols[0].selectbox("Data", landscape.TWO_WEIGHT_DATASETS, key="labs.two.dataset",
+                                persist_state="session",
                                 index=landscape.TWO_WEIGHT_DATASETS.index("gauss"))
-    noise = cols[0].slider("Noise (%)", 0, 50, 20, key="labs.two.noise",
+    noise = cols[0].slider("Noise (%)", 0, 50, 20, key="labs.two.noise", persist_state="session",
                            help="How far points scatter from the clean pattern.") / 100
     flipped = cols[0].slider("Flipped labels (%)", 0, 30, 10, key="labs.two.flipped",
+                             persist_state="session",
                              help="With some labels wrong the classes overlap and the lowest "
                                   "loss sits at finite weights; on cleanly separable data it "
                                   "lies infinitely far out, and the weights grow forever.") / 100
     task = "regression" if dataset in ("plane", "multi_gauss") else "binary"
     losses = landscape.loss_names_for(task)
-    loss = cols[1].selectbox("Loss", losses, key=f"labs.two.loss.{task}",
+    loss = cols[1].selectbox("Loss", losses, key=f"labs.two.loss.{task}", persist_state="session",
                              format_func=lambda k: LOSSES[k].label)
     optimizer = cols[1].selectbox("Optimizer", list(OPTIMIZER_LABELS), key="labs.two.optimizer",
+                                  persist_state="session",
                                   format_func=OPTIMIZER_LABELS.get)
     lr = cols[2].select_slider("Learning rate", [0.001, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0],
-                               value=0.3, key="labs.two.lr", format_func=lambda v: f"{v:g}")
+                               value=0.3, key="labs.two.lr",
+                               persist_state="session", format_func=lambda v: f"{v:g}")
     n = landscape.TWO_WEIGHT_POINTS
     batch = cols[2].select_slider("Batch size", [1, 10, 40, n], value=n, key="labs.two.batch",
+                                  persist_state="session",
                                   format_func=lambda b: f"all {n}" if b == n else str(b),
                                   help="All points follow the true gradient; smaller batches "
                                        "take noisy steps.")
-    w1 = cols[3].slider("Start w1", -6.0, 6.0, 3.0, 0.5, key="labs.two.w1")
-    w2 = cols[3].slider("Start w2", -6.0, 6.0, 3.5, 0.5, key="labs.two.w2")
+    w1 = cols[3].slider("Start w1", -6.0, 6.0, 3.0, 0.5, key="labs.two.w1", persist_state="session")
+    w2 = cols[3].slider("Start w2", -6.0, 6.0, 3.5, 0.5, key="labs.two.w2", persist_state="session")
     st.caption("Changing a setting starts again from the start point.")
     return {"dataset": dataset, "noise": noise, "label_noise": flipped, "loss": loss,
             "optimizer": optimizer, "lr": lr, "batch_size": batch, "w1": w1, "w2": w2}

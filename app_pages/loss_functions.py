@@ -12,12 +12,14 @@ st.caption("One training point, one output neuron p = σ(z). Move the prediction
            "loss says about it, and how hard it pushes the weights.")
 
 left, middle, right = st.columns([1, 1, 3], vertical_alignment="bottom")
-label = left.radio("True label y", [1, 0], horizontal=True, key="labs.losses.y")
+label = left.radio("True label y", [1, 0], horizontal=True, key="labs.losses.y",
+                   persist_state="session")
 axis = middle.radio("Horizontal axis", ["p", "z"], horizontal=True, key="labs.losses.axis",
+                    persist_state="session",
                     format_func={"p": "probability p", "z": "logit z"}.get,
                     help="z is the output neuron's input; p = σ(z) = 1 / (1 + e^-z).")
 p0 = right.slider("The network predicts p (probability of class 1)", 0.01, 0.99, 0.05, 0.01,
-                  key="labs.losses.p")
+                  key="labs.losses.p", persist_state="session")
 
 if axis == "p":
     x = np.linspace(0.002, 0.998, 499)

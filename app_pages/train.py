@@ -15,12 +15,15 @@ sharing.share(SCOPE)
 lessons.challenge_status(SCOPE)
 live.controls(SCOPE)
 toggles = st.columns(4)
+# persist_state: a visit to another page would otherwise put the toggles back to their defaults.
 discretize = toggles[0].toggle("Discretize output", key="train.view.discretize",
+                               persist_state="session",
                                help="Show only the predicted class, not how sure the network is.")
 show_test = toggles[1].toggle("Show test points", value=True, key="train.view.test",
+                              persist_state="session",
                               help="Test points (diamonds) are never trained on: they show "
                                    "whether the network generalises.")
-log_y = toggles[2].toggle("Log-scale loss", key="train.view.log",
+log_y = toggles[2].toggle("Log-scale loss", key="train.view.log", persist_state="session",
                           help="A log scale shows the slow late progress of the loss.")
 
 

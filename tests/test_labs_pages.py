@@ -257,6 +257,29 @@ def test_the_loss_explorer_table_and_its_lesson():
     assert float(at.table[0].value.loc["Hinge (for contrast)"].iloc[0]) == 0.0
 
 
+def test_lab_settings_survive_a_visit_to_another_page():
+    # Streamlit forgets the value of a widget that a run does not draw; the lab pages' widgets
+    # keep theirs with persist_state="session", so a trip to the Train page loses nothing.
+    at = _app("app_pages/loss_functions.py")
+    at.radio(key="labs.losses.y").set_value(0).run()
+    at.slider(key="labs.losses.p").set_value(0.3).run()
+    at.switch_page("app_pages/landscape.py").run()
+    at.radio(key="labs.landscape.mode").set_value("exact").run()
+    at.slider(key="labs.two.w1").set_value(-2.0).run()
+    _ok(at)
+    at.switch_page("app_pages/train.py").run()
+    at.toggle(key="train.view.log").set_value(True).run()
+    _ok(at)
+    at.switch_page("app_pages/loss_functions.py").run()
+    assert at.radio(key="labs.losses.y").value == 0
+    assert at.slider(key="labs.losses.p").value == 0.3
+    at.switch_page("app_pages/landscape.py").run()
+    assert at.radio(key="labs.landscape.mode").value == "exact"
+    assert at.slider(key="labs.two.w1").value == -2.0
+    at.switch_page("app_pages/train.py").run()
+    assert at.toggle(key="train.view.log").value is True
+
+
 # -- a real browser --------------------------------------------------------------------------------
 LAB_PAGES = {  # menu entry -> (the page's title, a live chart that must be painted there)
     "Compare runs": ("Compare runs", None),

@@ -142,7 +142,7 @@ def _from_data(scope: str, trainer: Trainer) -> Example:
     split, i = box.selectbox(
         "Animal", choices, key=key, format_func=lambda c: _animal_title(trainer, *c),
         help="Test animals come first: the network never trained on them. Type to search, "
-             "e.g. a breed.")
+             "e.g. a breed.", persist_state="session")
     data = trainer.dataset
     X, y = (data.X_test, data.y_test) if split == "test" else (data.X_train, data.y_train)
     return Example(("data", split, i), _animal_title(trainer, split, i), X[i].copy(), int(y[i]))
@@ -157,9 +157,10 @@ def _typed(scope: str, trainer: Trainer) -> Example:
         key = f"{scope}.typed.{name}"
         if key not in st.session_state:
             st.session_state[key] = f"{m:g}"
-        texts.append(col.text_input(feature_label(name), key=key))
+        texts.append(col.text_input(feature_label(name), key=key, persist_state="session"))
     label = cols[-1].radio("Species", SPECIES, format_func=trainer.dataset.class_names.__getitem__,
-                           key=f"{scope}.typed.label", help="The label the loss compares with.")
+                           key=f"{scope}.typed.label", help="The label the loss compares with.",
+                           persist_state="session")
     values, errors = teaching.parse_measurements(texts, names, feature_label)
     last = state.get(scope, "typed_last", {})
     if errors:
@@ -177,7 +178,8 @@ def pick_animal(scope: str, trainer: Trainer) -> Example:
     """Draw the animal choice and return the chosen animal (never None: bad typing keeps the
     last good values)."""
     source = st.radio("Where the animal comes from", SOURCES, horizontal=True,
-                      key=f"{scope}.animal.source", label_visibility="collapsed")
+                      key=f"{scope}.animal.source", label_visibility="collapsed",
+                      persist_state="session")
     example = _from_data(scope, trainer) if source == SOURCES[0] else _typed(scope, trainer)
     outside = teaching.outside_seen(trainer, example.raw)
     if outside:
@@ -259,7 +261,8 @@ def step_buttons(scope: str, example: Example, current: Lab) -> None:
     rate.select_slider("Learning rate of this step", STEP_RATES, key=key,
                        help="How far the step moves each weight: lr × its gradient. One "
                             "animal's gradient is not averaged with any other's, so a rate "
-                            "that suits a batch can swing this one animal right over (try 0.3).")
+                            "that suits a batch can swing this one animal right over (try 0.3).",
+                       persist_state="session")
     step.button("One SGD step on this animal", key=f"{scope}.one_step", type="primary",
                 on_click=_take_step, args=(scope, example), width="stretch",
                 help="Back-propagate this animal's loss to get the gradient of every weight, "

@@ -152,22 +152,6 @@ def link_url(scope: str, *, base: TrainConfig = links.DEFAULTS, hidden=(), autop
     return page_url + ("?" + query if query else "")
 
 
-_SHARE_OPTIONS = ("at", "only", "autoplay")
-
-
-def _restore_share_options(scope):
-    # Streamlit forgets a widget's value in a run that does not draw it, and a closed share box
-    # draws nothing: its options are copied out after each draw and put back before the next.
-    for key, value in state.get(scope, "share_options", {}).items():
-        st.session_state.setdefault(key, value)
-
-
-def _store_share_options(scope):
-    keys = [f"{scope}.share.{name}" for name in _SHARE_OPTIONS]
-    state.put(scope, "share_options", {k: st.session_state[k] for k in keys
-                                       if k in st.session_state})
-
-
 def lazy_expander(label: str, key: str, **kwargs):
     """A closed expander whose content the page builds only once it is opened (``.open``).
 
@@ -184,24 +168,25 @@ def share_box(scope: str, *, base: TrainConfig = links.DEFAULTS) -> None:
                         icon=":material/link:")
     if not box.open:
         return
-    _restore_share_options(scope)
+    # persist_state on the options: a closed box draws nothing, and Streamlit forgets the value
+    # of a widget in a run that does not draw it.
     with box:
         link_box = st.container()
         at = 0
         if run.trainer.epoch and st.checkbox(
                 f"Open at epoch {min(run.trainer.epoch, links.MAX_AT)}", key=f"{scope}.share.at",
+                persist_state="session",
                 help="Whoever opens the link gets the same data and starting weights, trained "
                      "to this epoch: the same history, bit for bit."):
             at = min(run.trainer.epoch, links.MAX_AT)
         st.markdown("**For a class**")
         only = st.multiselect(
             "Students may change only", list(links.CONTROLS), format_func=CONTROL_LABELS.get,
-            key=f"{scope}.share.only", placeholder="every control",
+            key=f"{scope}.share.only", placeholder="every control", persist_state="session",
             help="Pick the controls students need (say, the learning rate alone); the link "
                  "hides the others and fixes their values. Leave empty to show all.")
         autoplay = st.checkbox("Start training when the link is opened",
-                               key=f"{scope}.share.autoplay")
-        _store_share_options(scope)
+                               key=f"{scope}.share.autoplay", persist_state="session")
         teacher_hidden = frozenset(links.CONTROLS) - set(only) if only else frozenset()
         with link_box:
             url = link_url(scope, base=base, hidden=teacher_hidden, autoplay=autoplay, at=at)

@@ -74,7 +74,7 @@ def controls(scope: str = "train") -> None:
         st.session_state[f"{scope}.speed"] = DEFAULT_SPEED
     speed.select_slider("Speed (epochs per frame)", list(SPEEDS), key=f"{scope}.speed",
                         help="One epoch per frame lets you watch every update; faster "
-                             "trains many epochs between two frames.")
+                             "trains many epochs between two frames.", persist_state="session")
 
 
 def live(scope: str, draw: Callable[[state.Run], None]) -> None:
