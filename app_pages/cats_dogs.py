@@ -38,11 +38,11 @@ st.dataframe(table, hide_index=True, height=260, width="stretch",
                             for f in CATDOG_FEATURES} | {"name": "breed"})
 plot, notes = st.columns([3, 1])
 with plot:
-    st.plotly_chart(charts_catdog.pair_figure(table[list(CATDOG_FEATURES)].to_numpy(),
-                                              (table.species == "dog").to_numpy().astype(int),
-                                              CATDOG_FEATURES, ("cat", "dog"),
-                                              names=table.name.tolist(), palette=palette),
-                    key="catdog.pairs")
+    views.static_chart(charts_catdog.pair_figure(table[list(CATDOG_FEATURES)].to_numpy(),
+                                                 (table.species == "dog").to_numpy().astype(int),
+                                                 CATDOG_FEATURES, ("cat", "dog"),
+                                                 names=table.name.tolist(), palette=palette),
+                       key="catdog.pairs")
 with notes:
     st.markdown(
         "**Every feature against every other**, one dot per animal (hover for its breed; drag "

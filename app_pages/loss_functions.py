@@ -30,8 +30,8 @@ else:
     marker, title = float(np.log(p0 / (1 - p0))), "logit z (p = σ(z))"
 curves = charts_labs.loss_explorer_curves(label, p)
 colours = charts_labs.run_colours(views.display()["palette"])
-st.plotly_chart(charts_labs.loss_explorer_figure(x, curves, x_title=title, marker=marker,
-                                                 colours=colours), key="labs.losses.figure")
+views.static_chart(charts_labs.loss_explorer_figure(x, curves, x_title=title, marker=marker,
+                                                    colours=colours), key="labs.losses.figure")
 
 at = charts_labs.loss_explorer_curves(label, np.array([p0]))
 st.table(pd.DataFrame(

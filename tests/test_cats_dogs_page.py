@@ -260,3 +260,15 @@ def test_the_animal_and_typed_values_survive_a_visit_to_another_page(at):
     assert at.select_slider(key=f"{SCOPE}.step_lr").value == 0.01
     inputs = next(df.value for df in at.dataframe if "scaled" in df.value.columns)
     assert inputs["measured"][0] == 5.5
+
+
+def test_projector_mode_enlarges_the_static_charts_too(at):
+    def marker_size(figure):
+        return next(t["marker"]["size"] for t in figure["data"] if "marker" in t)
+
+    plain = _static(at, "catdog.pairs")
+    at.toggle(key="display.projector").set_value(True).run()
+    assert not at.exception, at.exception
+    big = _static(at, "catdog.pairs")
+    assert big["layout"]["font"]["size"] == 1.5 * plain["layout"].get("font", {}).get("size", 12)
+    assert marker_size(big) == 1.5 * marker_size(plain)

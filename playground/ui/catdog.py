@@ -29,7 +29,7 @@ from playground.config import TrainConfig
 from playground.datasets import CATDOG_FEATURES, CATDOG_PATH
 from playground.network import MLP
 from playground.training import Trainer
-from playground.ui import state
+from playground.ui import state, views
 from playground.ui.live_chart import live_chart
 
 STEP_RATES = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
@@ -341,9 +341,9 @@ def show_forward(fwd: teaching.Forward, trainer: Trainer, palette, label: int) -
     st.markdown(f"**output**: z = {z:.4g}, then P({names[1]}) = σ(z) = 1 / (1 + e^(−z)) = "
                 f"1 / (1 + e^({-z:.4g})) = **{_prob(p)}**, and P({names[0]}) = 1 − "
                 f"P({names[1]}) = **{_prob(1 - p)}**. The true species is **{names[label]}**.")
-    st.plotly_chart(charts_catdog.probability_figure([("network says", p)], names,
-                                                     palette=palette),
-                    key="catdog.forward.bar", config={"displayModeBar": False})
+    views.static_chart(charts_catdog.probability_figure([("network says", p)], names,
+                                                        palette=palette),
+                       key="catdog.forward.bar", config={"displayModeBar": False})
 
 
 def show_losses(fwd: teaching.Forward, label: int, trainer: Trainer) -> None:
@@ -381,12 +381,12 @@ def show_step(step: teaching.Step, current: Lab, trainer: Trainer, palette) -> N
     left, right = st.columns([3, 2])
     with left:
         bars = [("before the step", step.p_before), ("after the step", step.p_after)]
-        st.plotly_chart(charts_catdog.probability_figure(bars, names, palette=palette),
-                        key="catdog.step.bar", config={"displayModeBar": False})
+        views.static_chart(charts_catdog.probability_figure(bars, names, palette=palette),
+                           key="catdog.step.bar", config={"displayModeBar": False})
     with right:
-        st.plotly_chart(charts_catdog.trajectory_figure(current.p_label, true, palette=palette,
-                                                        colour_index=step.label),
-                        key="catdog.step.trajectory", config={"displayModeBar": False})
+        views.static_chart(charts_catdog.trajectory_figure(current.p_label, true, palette=palette,
+                                                           colour_index=step.label),
+                           key="catdog.step.trajectory", config={"displayModeBar": False})
     for i in range(len(step.before)):
         rows = [feature_label(r) for r in teaching.block_row_names(trainer, i)]
         cols = teaching.block_column_names(trainer, i)
@@ -395,7 +395,7 @@ def show_step(step: teaching.Step, current: Lab, trainer: Trainer, palette) -> N
                     f"last row is the bias)")
         fig = charts_catdog.step_figure(step.before[i], step.gradient[i], step.change[i],
                                         step.after[i], rows, cols, lr=step.lr, palette=palette)
-        st.plotly_chart(fig, key=f"catdog.step.layer{i}", config={"displayModeBar": False})
+        views.static_chart(fig, key=f"catdog.step.layer{i}", config={"displayModeBar": False})
     st.caption("Before and after share one colour scale. One step moves a weight by lr × its "
                "gradient, often too little to see at three digits: the change panel shows it.")
     if len(step.before) > 1:

@@ -29,7 +29,6 @@ from playground.config import TrainConfig
 from playground.datasets import DATASETS, DataError, dataset_from_table
 from playground.losses import TASK_LOSSES
 from playground.optimizers import OPTIMIZER_LABELS
-from playground.projector import projector_figure
 from playground.training import Trainer, build_dataset
 from playground.ui import controls, links as link_ui, state, views
 
@@ -114,9 +113,9 @@ def _open_model(scope: str) -> None:
     left, right = st.columns(2)
     if trainer is not None:  # the model fits its data: draw it over that data
         with left:
-            _chart(_saved_boundary(saved, data), f"{scope}.model_boundary")
+            views.static_chart(_saved_boundary(saved, data), f"{scope}.model_boundary")
     with right if trainer is not None else left:
-        _chart(charts.network_figure(saved.params[0::2], saved.params[1::2],
+        views.static_chart(charts.network_figure(saved.params[0::2], saved.params[1::2],
                                      input_names=list(saved.input_names),
                                      palette=views.display()["palette"], height=PREVIEW_HEIGHT),
                f"{scope}.model_network")
@@ -125,13 +124,6 @@ def _open_model(scope: str) -> None:
     st.button("Continue training this model", type="primary", disabled=trainer is None,
               key=f"{scope}.model_continue", on_click=_continue, args=(scope, saved, trainer),
               help="Loads its settings and weights into the Train page, from its epoch.")
-
-
-def _chart(figure: dict, key: str) -> None:
-    """A one-off chart (not redrawn live), in projector mode too."""
-    if views.display()["projector"]:
-        figure = projector_figure(figure)
-    st.plotly_chart(figure, key=key)
 
 
 def _fitted(saved, data):
@@ -252,7 +244,7 @@ def _own_data(scope: str) -> None:
     except DataError as err:
         _report(upload.name, str(err))
         return
-    _chart(_preview(table, features), f"{scope}.csv_preview")
+    views.static_chart(_preview(table, features), f"{scope}.csv_preview")
     st.button("Train on this data", type="primary", key=f"{scope}.csv_use",
               on_click=_use_table, args=(scope, upload.name, table, tuple(features)))
     if state.config(scope).dataset == "csv" and state.get(scope, "csv_name") == upload.name:

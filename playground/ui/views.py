@@ -12,6 +12,7 @@ import streamlit as st
 
 from playground import charts
 from playground.datasets import DATASETS
+from playground.projector import projector_figure
 from playground.ui import state
 from playground.ui.live_chart import live_chart
 
@@ -47,6 +48,16 @@ def display(scope: str = "train") -> dict:
     """The display settings (palette, projector mode), app-wide."""
     return {"palette": charts.PALETTES[st.session_state.get("display.palette", "classic")],
             "projector": bool(st.session_state.get("display.projector", False))}
+
+
+def static_chart(figure, key: str, **kwargs) -> None:
+    """A one-off chart (st.plotly_chart, not redrawn live), in projector mode too.
+
+    The live charts apply projector mode themselves (live_chart.py); these go through here.
+    """
+    if display()["projector"]:
+        figure = projector_figure(figure if isinstance(figure, dict) else figure.to_plotly_json())
+    st.plotly_chart(figure, key=key, **kwargs)
 
 
 def predicted_classes(trainer, X):
