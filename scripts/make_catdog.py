@@ -19,23 +19,20 @@ teaching data, not zoology.
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import NamedTuple, Sequence
 
 import numpy as np
 import pandas as pd
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+# The loader's column list is the one truth about the table's measurements and their order.
+from playground.datasets import CATDOG_FEATURES as FEATURES  # noqa: E402
+
 SEED = 20240611
 DEFAULT_OUT = Path(__file__).resolve().parent.parent / "data" / "catdog.csv"
-
-FEATURES = (
-    "body_mass_kg",
-    "shoulder_height_cm",
-    "skull_width_cm",
-    "snout_length_cm",
-    "ear_length_cm",
-    "tail_length_cm",
-)
 
 # One shared "size" draw per animal moves all its measurements together with this correlation:
 # a big Maine Coon is big all over, so ratios stay tighter than the raw spreads suggest.
