@@ -42,7 +42,7 @@ with plot:
                                                  (table.species == "dog").to_numpy().astype(int),
                                                  CATDOG_FEATURES, ("cat", "dog"),
                                                  names=table.name.tolist(), palette=palette),
-                       key="catdog.pairs")
+                       key="catdog.pairs", projector=False)  # 15 small panels
 with notes:
     st.markdown(
         "**Every feature against every other**, one dot per animal (hover for its breed; drag "

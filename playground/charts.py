@@ -203,7 +203,8 @@ def decimate(x: np.ndarray, y: np.ndarray, limit: int = MAX_LINE_POINTS):
 
 def _line(name, x, y, colour, dash="solid", axis="", width=2, limit=MAX_LINE_POINTS):
     x, y = decimate(np.asarray(x), np.asarray(y, np.float64), limit)
-    return {"type": "scatter", "mode": "lines", "name": name, "x": x.astype(np.int32),
+    # Before training there is one point (epoch 0), which a line alone would not show.
+    return {"type": "scatter", "mode": "lines" if len(x) > 1 else "markers", "name": name, "x": x.astype(np.int32),
             "y": y.astype(np.float32), "line": {"color": colour, "dash": dash, "width": width},
             "xaxis": f"x{axis}", "yaxis": f"y{axis}",
             "hovertemplate": f"{name}<br>epoch %{{x}}: %{{y:.4g}}<extra></extra>"}
@@ -232,9 +233,10 @@ def loss_figure(history: dict, *, metric: str = "accuracy", log_y=False, best_ep
     label = {"accuracy": "accuracy", "r2": "R²"}.get(metric, metric)
     layout = _base_layout(
         height, shapes=shapes, hovermode="x unified",
-        xaxis={"domain": [0, 0.6], "title": {"text": "epoch"}},
+        xaxis={"domain": [0, 0.6], "title": {"text": "epoch"}, "rangemode": "nonnegative"},
         yaxis={"title": {"text": "loss"}, "type": "log" if log_y else "linear"},
-        xaxis2={"domain": [0.72, 1], "title": {"text": "epoch"}, "anchor": "y2"},
+        xaxis2={"domain": [0.72, 1], "title": {"text": "epoch"}, "anchor": "y2",
+                "rangemode": "nonnegative"},
         yaxis2={"title": {"text": label}, "anchor": "x2",
                 "range": [0, 1.02] if metric == "accuracy" else None},
         annotations=[] if best_epoch is None else [

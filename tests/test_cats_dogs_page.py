@@ -93,6 +93,9 @@ def test_two_features_draw_the_boundary_over_them(at):
     np.testing.assert_allclose(train_points["x"], trainer.dataset.X_train[:, 0], rtol=1e-6)
     np.testing.assert_allclose(train_points["y"], trainer.dataset.X_train[:, 1], rtol=1e-6)
     assert any("Across: snout length (cm); up: tail length (cm)" in c.value for c in at.caption)
+    layout = live_charts(at)["catdog.boundary"]["layout"]
+    assert (layout["xaxis"]["title"]["text"], layout["yaxis"]["title"]["text"]) == (
+        "snout length (cm)", "tail length (cm)")
 
 
 def test_fewer_than_two_features_keep_the_previous_choice(at):
@@ -262,13 +265,13 @@ def test_the_animal_and_typed_values_survive_a_visit_to_another_page(at):
     assert inputs["measured"][0] == 5.5
 
 
-def test_projector_mode_enlarges_the_static_charts_too(at):
-    def marker_size(figure):
-        return next(t["marker"]["size"] for t in figure["data"] if "marker" in t)
+def test_projector_mode_enlarges_the_static_charts_but_not_the_small_multiples(at):
+    def font(figure):
+        return figure["layout"].get("font", {}).get("size", 12)
 
-    plain = _static(at, "catdog.pairs")
+    bar, pairs = _static(at, "catdog.forward.bar"), _static(at, "catdog.pairs")
     at.toggle(key="display.projector").set_value(True).run()
     assert not at.exception, at.exception
-    big = _static(at, "catdog.pairs")
-    assert big["layout"]["font"]["size"] == 1.5 * plain["layout"].get("font", {}).get("size", 12)
-    assert marker_size(big) == 1.5 * marker_size(plain)
+    assert font(_static(at, "catdog.forward.bar")) == 1.5 * font(bar)
+    # 15 small panels: larger type would run into the next panel, so the pair plot stays.
+    assert _static(at, "catdog.pairs")["layout"] == pairs["layout"]

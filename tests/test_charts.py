@@ -67,6 +67,18 @@ def test_loss_figure_carries_every_epoch_and_marks_the_best(trainer):
     assert fig["layout"]["shapes"][0]["x0"] == 3
 
 
+def test_loss_figure_shows_epoch_0_alone_as_points():
+    # Before the first epoch each line has one point, which a line alone would not draw.
+    untrained = Trainer(TrainConfig(dataset="xor", n_samples=60, hidden=(3,)))
+    history = {k: untrained.history[k] for k in untrained.history.columns}
+    fig = charts.loss_figure(history)
+    assert {t["mode"] for t in fig["data"]} == {"markers"}
+    assert fig["layout"]["xaxis"]["rangemode"] == "nonnegative"  # no negative epochs on the axis
+    untrained.run(epochs=1)
+    history = {k: untrained.history[k] for k in untrained.history.columns}
+    assert {t["mode"] for t in charts.loss_figure(history)["data"]} == {"lines"}
+
+
 def test_decimate_keeps_extremes_and_ends():
     x = np.arange(100_000)
     y = np.sin(x / 500.0)

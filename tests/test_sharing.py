@@ -22,7 +22,7 @@ from streamlit.testing.v1 import AppTest
 
 from playground import files, links, model_io
 from playground.config import TrainConfig
-from playground.datasets import DataError, dataset_from_table, make_dataset
+from playground.datasets import CATDOG_FEATURES, DataError, dataset_from_table, make_dataset
 from playground.training import Trainer
 
 APP = "../streamlit_app.py"
@@ -186,6 +186,20 @@ def test_projector_and_palette_stay_in_the_address_bar_but_not_in_shared_links()
     assert dict(at.query_params) == {"projector": "1", "palette": "colorblind"}
     assert at.code[0].value == "http://host"  # st.context.url drops the trailing slash
     assert any("font-size" in h.proto.body for h in at.get("html"))
+
+
+def test_a_cats_page_link_without_columns_means_every_feature_and_gives_no_note():
+    # Empty columns mean "all six": the page once made them explicit after its first run and
+    # then reported that the link's "none" had become all six.
+    fresh = AppTest.from_file(APP, default_timeout=60)
+    fresh.query_params["lr"] = "0.03"
+    fresh.query_params["projector"] = "1"
+    fresh.switch_page("app_pages/cats_dogs.py").run()
+    assert not fresh.exception, fresh.exception
+    assert not fresh.warning, [w.value for w in fresh.warning]
+    assert fresh.session_state["catdog.config"].lr == 0.03
+    assert fresh.multiselect(key="catdog.w.columns").value == list(CATDOG_FEATURES)
+    assert dict(fresh.query_params) == {"lr": "0.03", "projector": "1"}
 
 
 def test_a_cats_page_link_keeps_the_cat_page_settings():

@@ -174,7 +174,7 @@ def test_catdog_on_two_chosen_features():
     trainer = _run(at).trainer
     assert trainer.dataset.feature_names == ("ear_length_cm", "tail_length_cm")
     layout = live_charts(at)["train.boundary"]["layout"]
-    assert layout["xaxis"]["title"]["text"] == "ear_length_cm"
+    assert layout["xaxis"]["title"]["text"] == "ear length (cm)"  # the column, for people
     # The same feature twice is refused with a message; the previous pair stays.
     at.selectbox(key="train.w.col_y").select("ear_length_cm").run()
     assert any("Pick two different features" in w.value for w in at.warning)

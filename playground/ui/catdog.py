@@ -67,7 +67,9 @@ def pick_features(scope: str) -> tuple[str, ...]:
     # Keep the table's column order whatever order they were clicked in: a new order would be a
     # new network (its first weight matrix's rows are in that order) for the same choice.
     columns = tuple(f for f in CATDOG_FEATURES if f in chosen)
-    if columns != tuple(cfg.columns):
+    # Compared with the choice in force, not cfg.columns: empty columns mean all six, and
+    # writing them out would make a link's "all" look changed (and every link longer).
+    if columns != in_force:
         state.set_config(cfg.replace(columns=columns), scope)
     return columns
 
@@ -395,7 +397,9 @@ def show_step(step: teaching.Step, current: Lab, trainer: Trainer, palette) -> N
                     f"last row is the bias)")
         fig = charts_catdog.step_figure(step.before[i], step.gradient[i], step.change[i],
                                         step.after[i], rows, cols, lr=step.lr, palette=palette)
-        views.static_chart(fig, key=f"catdog.step.layer{i}", config={"displayModeBar": False})
+        # A grid of numbered cells: larger type would not fit in the cells.
+        views.static_chart(fig, key=f"catdog.step.layer{i}", projector=False,
+                           config={"displayModeBar": False})
     st.caption("Before and after share one colour scale. One step moves a weight by lr × its "
                "gradient, often too little to see at three digits: the change panel shows it.")
     if len(step.before) > 1:
@@ -429,7 +433,7 @@ def results(run: state.Run, columns, palette, key: str) -> None:
         b.metric("Test accuracy", f"{last['test_accuracy']:.1%}",
                  help="On animals the network never trained on.")
         live_chart(charts_catdog.confusion_figure(matrices, trainer.dataset.class_names),
-                   key=f"{key}.confusion", height=260)
+                   key=f"{key}.confusion", height=260, projector=False)  # two small panels
         st.caption(f"Rows: the true species; columns: what the network says (P(dog) > 0.5). "
                    f"Test set: {int(matrices['test'].sum())} animals.")
     with right:

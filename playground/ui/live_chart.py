@@ -66,7 +66,8 @@ _DTYPES = {"float32": "f4", "float64": "f8", "int8": "i1", "uint8": "u1", "int16
            "uint16": "u2", "int32": "i4", "uint32": "u4"}
 
 
-def live_chart(figure: go.Figure | dict, *, key: str, height: int = 400) -> None:
+def live_chart(figure: go.Figure | dict, *, key: str, height: int = 400,
+               projector: bool = True) -> None:
     """Draw ``figure``, or redraw it in place if a chart with this ``key`` is already mounted.
 
     Parameters
@@ -76,8 +77,10 @@ def live_chart(figure: go.Figure | dict, *, key: str, height: int = 400) -> None
     key : identity of the chart; the same key in a later run (or fragment run) updates the same
         mounted Plotly div. Also the default ``layout.uirevision``, so zoom and pan survive.
     height : pixels; fixed so the page does not jump between redraws.
+    projector : False keeps the figure as it is in projector mode: for grids of small panels,
+        whose larger type would run into the next panel at the same width.
     """
-    if st.session_state.get("display.projector"):  # the app-wide setting (streamlit_app.py)
+    if projector and st.session_state.get("display.projector"):  # the app-wide setting (streamlit_app.py)
         figure = projector_figure(figure.to_plotly_json() if isinstance(figure, go.Figure)
                                   else figure)
     payload = figure_payload(figure, key=key, height=height, plotly_src=_plotly_js_url())

@@ -11,6 +11,7 @@ import numpy as np
 import streamlit as st
 
 from playground import charts
+from playground.charts_catdog import feature_label
 from playground.datasets import DATASETS
 from playground.projector import projector_figure
 from playground.ui import state
@@ -50,12 +51,13 @@ def display(scope: str = "train") -> dict:
             "projector": bool(st.session_state.get("display.projector", False))}
 
 
-def static_chart(figure, key: str, **kwargs) -> None:
+def static_chart(figure, key: str, *, projector: bool = True, **kwargs) -> None:
     """A one-off chart (st.plotly_chart, not redrawn live), in projector mode too.
 
     The live charts apply projector mode themselves (live_chart.py); these go through here.
+    ``projector=False`` is for grids of small panels, as in ``live_chart``.
     """
-    if display()["projector"]:
+    if projector and display()["projector"]:
         figure = projector_figure(figure if isinstance(figure, dict) else figure.to_plotly_json())
     st.plotly_chart(figure, key=key, **kwargs)
 
@@ -83,7 +85,7 @@ def boundary(run: state.Run, *, key: str, discretize=False, show_test=True, axes
         grid.xs, grid.ys, grid.values, trainer.task, palette=shown["palette"],
         discretize=discretize, train=train, test=test if show_test else None,
         class_names=data.class_names, zrange=(-reach, reach), title=title,
-        axis_titles=(data.feature_names[axes[0]], data.feature_names[axes[1]]), height=height,
+        axis_titles=tuple(feature_label(data.feature_names[a]) for a in axes), height=height,
         equal_axes=DATASETS.get(data.key) is not None and DATASETS[data.key].two_d)
     live_chart(fig, key=key, height=height)
 
