@@ -13,8 +13,12 @@ from playground.ui.live_chart import preload_plotly
 # Streamlit sizes its type and spacing in rem: a larger root size enlarges the whole page evenly.
 # The charts get larger type and thicker lines from the live chart component itself.
 PROJECTOR_CSS = "<style>html { font-size: 21px; }</style>"
+# Sidebar widths in pixels: two controls side by side ("Regularisation" beside its rate) need
+# more than Streamlit's default, and projector mode's larger type needs more again.
+SIDEBAR_WIDTH, PROJECTOR_SIDEBAR_WIDTH = 300, 440
 
-st.set_page_config(page_title="Neural network playground", page_icon="🧠", layout="wide")
+st.set_page_config(page_title="Neural network playground", page_icon="🧠", layout="wide",
+                   initial_sidebar_state=SIDEBAR_WIDTH)
 preload_plotly()  # the charts' library downloads while the page's widgets render
 
 pages = [
@@ -30,6 +34,7 @@ pages = [
 page = st.navigation(pages)
 links.open_link(page)  # a session's first run: load the settings the URL carries
 if st.session_state.get("display.projector"):
+    st.set_page_config(initial_sidebar_state=PROJECTOR_SIDEBAR_WIDTH)
     st.html(PROJECTOR_CSS)
 notes = st.container()  # above the page: where an opened link's notes show
 page.run()

@@ -63,7 +63,7 @@ def frame():
     st.markdown(f"**Epoch {epoch}** · train loss {row['train_loss']:.4g} · test loss "
                 f"{row['test_loss']:.4g} · test {metric.replace('r2', 'R²')} "
                 f"{row['test_' + metric]:.3g}")
-    left, right = st.columns([5, 4])
+    left, right = views.chart_columns([5, 4])
     with left:
         views.boundary(frozen, key="labs.replay.boundary", height=420)
     with right:

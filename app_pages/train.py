@@ -14,7 +14,7 @@ controls.settings(SCOPE, hidden=links.hidden(SCOPE))
 sharing.share(SCOPE)
 lessons.challenge_status(SCOPE)
 live.controls(SCOPE)
-toggles = st.columns(4)
+toggles = st.columns(3)
 # persist_state: a visit to another page would otherwise put the toggles back to their defaults.
 discretize = toggles[0].toggle("Discretize output", key="train.view.discretize",
                                persist_state="session",
@@ -29,13 +29,13 @@ log_y = toggles[2].toggle("Log-scale loss", key="train.view.log", persist_state=
 
 def draw(run: state.Run) -> None:
     live.status(run)
-    left, right = st.columns([5, 4])
+    left, right = views.chart_columns([5, 4])
     with left:
         views.boundary(run, key="train.boundary", discretize=discretize, show_test=show_test)
     with right:
         views.loss_curves(run, key="train.loss", log_y=log_y)
         views.health(run, key="train.health")
-    left, right = st.columns([1, 1])
+    left, right = views.chart_columns([1, 1])
     with left:
         views.network(run, key="train.network")
     with right:

@@ -295,9 +295,10 @@ def health_figure(history: dict, *, n_layers: int, palette=PALETTES["classic"],
             data.append(line(name, epoch, values, "#555", dash, "2"))
     layout = _base_layout(
         height, margin={"l": 50, "r": 10, "t": 20, "b": 30},
-        xaxis={"domain": [0, 0.56], "title": {"text": "epoch"}},
+        xaxis={"domain": [0, 0.56], "title": {"text": "epoch"}, "rangemode": "nonnegative"},
         yaxis={"title": {"text": "gradient norm"}, "type": "log", "exponentformat": "power"},
-        xaxis2={"domain": [0.76, 1], "title": {"text": "epoch"}, "anchor": "y2"},
+        xaxis2={"domain": [0.76, 1], "title": {"text": "epoch"}, "anchor": "y2",
+                "rangemode": "nonnegative"},
         yaxis2={"title": {"text": "fraction of units"}, "anchor": "x2", "range": [0, 1]})
     return {"data": data, "layout": layout}
 

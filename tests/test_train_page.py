@@ -188,3 +188,18 @@ def test_removed_layers_keep_their_widths():
     assert _run(at).trainer.config.hidden == (8,)
     at.slider(key="train.w.depth").set_value(2).run()
     assert _run(at).trainer.config.hidden == (8, 5)
+
+
+def test_projector_mode_stacks_the_charts_full_width():
+    # Side by side, projector mode's larger type left each chart's plot a sliver.
+    def charts_in_columns(at):
+        return {el.proto.id.rsplit("live_chart:", 1)[-1]
+                for col in at.columns for el in col.get("bidi_component")}
+
+    at = _app()
+    assert charts_in_columns(at) == {"train.boundary", "train.loss", "train.health",
+                                     "train.network", "train.weights"}
+    at.toggle(key="display.projector").set_value(True).run()
+    assert not at.exception
+    assert charts_in_columns(at) == set()
+    assert set(live_charts(at)) >= {"train.boundary", "train.loss", "train.weights"}

@@ -380,7 +380,7 @@ def show_step(step: teaching.Step, current: Lab, trainer: Trainer, palette) -> N
     elif step.loss_after >= step.loss_before:
         st.info("The step overshot: with this learning rate it moved the weights so far that "
                 "the loss did not fall. A smaller learning rate follows the slope more closely.")
-    left, right = st.columns([3, 2])
+    left, right = views.chart_columns([3, 2])
     with left:
         bars = [("before the step", step.p_before), ("after the step", step.p_after)]
         views.static_chart(charts_catdog.probability_figure(bars, names, palette=palette),

@@ -247,7 +247,7 @@ def _training_controls(scope, cfg, values, hidden, notes):
     if "batch_size" not in hidden:
         out["batch_size"] = _batch_size(scope, cfg, values, notes)
     if "penalty" not in hidden:
-        left, right = st.columns(2)
+        left, right = st.columns([3, 2])  # room for "Regularisation" beside its help icon
         out["penalty"] = left.selectbox("Regularisation", list(PENALTIES),
                                         key=_seed(scope, "penalty", cfg.penalty),
                                         format_func=lambda k: PENALTIES[k].label,

@@ -51,6 +51,17 @@ def display(scope: str = "train") -> dict:
             "projector": bool(st.session_state.get("display.projector", False))}
 
 
+def chart_columns(spec) -> list:
+    """``st.columns(spec)`` for charts side by side; in projector mode, full-width rows instead.
+
+    Projector mode's larger type and wider margins left the plots of charts side by side in
+    slivers; stacked, each chart gets the whole width.
+    """
+    if display()["projector"]:
+        return [st.container() for _ in (range(spec) if isinstance(spec, int) else spec)]
+    return st.columns(spec)
+
+
 def static_chart(figure, key: str, *, projector: bool = True, **kwargs) -> None:
     """A one-off chart (st.plotly_chart, not redrawn live), in projector mode too.
 
