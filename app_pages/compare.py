@@ -60,7 +60,7 @@ column = options[0].selectbox(
     key="labs.compare.curve",
     persist_state="session", format_func=lambda c: c.replace("_", " ").replace("r2", "R²"))
 log_y = options[1].toggle("Log-scale loss", value=True, key="labs.compare.log",
-                          persist_state="session",
+                          persist_state="session", disabled=not column.endswith("loss"),
                           help="Learning rates a hundred times apart give losses orders of "
                                "magnitude apart; a log scale shows them all.")
 target = options[2].number_input("Target loss", 1e-4, 10.0, value=0.1, step=0.05, format="%.4g",

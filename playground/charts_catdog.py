@@ -18,17 +18,9 @@ from __future__ import annotations
 import numpy as np
 
 from playground.charts import PALETTES, _base_layout, _domains
+from playground.datasets import feature_label  # noqa: F401  (the pages import it from here too)
 
 MAX_CELL_TEXT = 160  # heatmaps with more cells than this show values on hover only
-_UNITS = {"kg": "kg", "cm": "cm"}
-
-
-def feature_label(name: str) -> str:
-    """A column name for people: ``body_mass_kg`` -> ``body mass (kg)``."""
-    stem, _, unit = name.rpartition("_")
-    if stem and unit in _UNITS:
-        return f"{stem.replace('_', ' ')} ({_UNITS[unit]})"
-    return name.replace("_", " ")
 
 
 def _diverging(palette):

@@ -61,6 +61,10 @@ def _f32(values):
 
 
 # -- compared runs -------------------------------------------------------------------------------
+R2_FLOOR = -1.0  # lowest R^2 the comparison chart shows (the mean predicts 0, worse is < 0)
+LOG_DECADES = 1e6  # a log loss axis reaches at most this far below its top (float32 noise)
+
+
 def overlay_figure(runs: list, *, metric: str = "loss", log_y: bool = False,
                    target: float | None = None, height: int = 340, y_title: str = "") -> dict:
     """One line per run over epochs, diverged runs ending in a labelled cross.
@@ -78,7 +82,9 @@ def overlay_figure(runs: list, *, metric: str = "loss", log_y: bool = False,
     data, tops, lows = [], [], []
     for run in runs:
         epoch, values = np.asarray(run["epoch"]), np.asarray(run["values"], np.float64)
-        data.append({"type": "scatter", "mode": "lines", "name": run["label"],
+        # A run at epoch 0 has one point, which a line alone would not draw.
+        data.append({"type": "scatter", "mode": "lines" if len(epoch) > 1 else "markers",
+                     "name": run["label"],
                      "x": epoch.astype(np.int32), "y": _f32(values),
                      "line": {"color": run["colour"], "width": 2, "dash": run.get("dash", "solid")},
                      "legendgroup": run["label"],
@@ -88,18 +94,26 @@ def overlay_figure(runs: list, *, metric: str = "loss", log_y: bool = False,
             tops.append(finite[0])
             lows.append(finite[finite > 0].min() if (finite > 0).any() else np.nan)
     cap = 2.0 * max(tops) if tops else 1.0
+    # R^2 of an exploding run falls to -1e34: below R2_FLOOR the chart would flatten the others.
+    bounds = (None, cap) if metric == "loss" else (R2_FLOOR, None) if metric == "r2" else None
     for run in runs:
         if run.get("diverged_at") is not None and len(run["values"]):
-            data.append(_diverged_mark(run, cap if metric == "loss" else None))
+            data.append(_diverged_mark(run, bounds))
     yaxis = {"title": _title(y_title or metric)}
     if metric == "loss":
         if log_y:
             low = np.nanmin(lows) if lows and np.isfinite(lows).any() else cap / 1e3
-            yaxis.update(type="log", range=[np.log10(low) - 0.1, np.log10(cap)], dtick="D2")
+            if target is not None:
+                low = min(low, target / 1.5)  # the target line stays on the chart
+            yaxis.update(type="log", **_log_ticks(max(low, cap / LOG_DECADES), cap))
         else:
             yaxis["range"] = [0, cap]
     elif metric == "accuracy":
         yaxis["range"] = [0, 1.02]
+    elif metric == "r2":
+        lowest = min((np.nanmin(v) for v in (np.asarray(r["values"], np.float64)
+                                             for r in runs) if np.isfinite(v).any()), default=0)
+        yaxis["range"] = [max(min(lowest, 0.0), R2_FLOOR) - 0.02, 1.02]
     shapes = []
     if target is not None and metric == "loss":
         shapes.append({"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": target,
@@ -110,10 +124,23 @@ def overlay_figure(runs: list, *, metric: str = "loss", log_y: bool = False,
                                             margin={"l": 60, "r": 20, "t": 50, "b": 45})}
 
 
-def _diverged_mark(run, cap):
+def _log_ticks(low, high) -> dict:
+    """A log axis's range and labelled ticks 1, 2, 5 x 10^k (plain powers of ten past four
+    decades), written out in full: plotly's own digit labels read "5" for 0.5."""
+    lo, hi = np.log10(low) - 0.1, np.log10(high)
+    steps = (1, 2, 5) if hi - lo <= 4 else (1,)
+    values = [m * 10.0 ** k for k in range(int(np.floor(lo)), int(np.ceil(hi)) + 1)
+              for m in steps if lo <= np.log10(m * 10.0 ** k) <= hi]
+    return {"range": [lo, hi], "tickvals": values, "ticktext": [f"{v:g}" for v in values]}
+
+
+def _diverged_mark(run, bounds):
     y = float(run["values"][-1])
+    floor, cap = bounds or (None, None)
     if cap is not None and not y <= cap:  # off the chart (or not finite): put it on the edge
         y = cap
+    if floor is not None and not y >= floor:
+        y = floor
     return {"type": "scatter", "mode": "markers+text", "x": [int(run["epoch"][-1])], "y": [y],
             "text": [f"diverged at {run['diverged_at']}"], "textposition": "bottom right",
             "textfont": {"color": DIVERGED_COLOUR}, "showlegend": False,
@@ -173,6 +200,7 @@ def boundary_grid_figure(panels: list, *, task: str, palette=PALETTES["classic"]
             text += f"<br><span style='color:{DIVERGED_COLOUR}'>{panel['note']}</span>"
         annotations.append({"text": text, "x": sum(xd) / 2, "y": yd[1], "xref": "paper",
                             "yref": "paper", "showarrow": False, "yanchor": "bottom",
+                            "xanchor": "center",
                             "font": {"size": 12, "color": panel.get("colour", "#333")}})
     layout.update(images=images, annotations=annotations)
     return {"data": data, "layout": layout}

@@ -73,6 +73,15 @@ CATDOG_FEATURES = (
     "tail_length_cm",
 )
 CATDOG_LABEL = "species"
+_UNITS = {"kg": "kg", "cm": "cm"}
+
+
+def feature_label(name: str) -> str:
+    """A column name for people: ``body_mass_kg`` -> ``body mass (kg)``."""
+    stem, _, unit = name.rpartition("_")
+    if stem and unit in _UNITS:
+        return f"{stem.replace('_', ' ')} ({_UNITS[unit]})"
+    return name.replace("_", " ")
 CATDOG_NAME = "name"
 CATDOG_CLASSES = ("cat", "dog")
 
@@ -311,8 +320,8 @@ DATASETS: Mapping[str, DatasetSpec] = MappingProxyType(
                         "Regression: six bumps of alternating sign; a hidden layer has to "
                         "build each bump.", True),
             DatasetSpec("catdog", "Cats and dogs", "binary",
-                        "Cat or dog from six body measurements (synthetic): no two features "
-                        "separate them, their combination does.", False),
+                        "Cat or dog from six body measurements (synthetic): no single one "
+                        "separates them; combined, they do.", False),
         )
     }
 )

@@ -25,7 +25,7 @@ from typing import Callable
 import numpy as np
 
 from playground.config import TrainConfig
-from playground.datasets import CATDOG_FEATURES, DATASETS
+from playground.datasets import CATDOG_FEATURES, DATASETS, feature_label
 from playground.losses import LOSSES
 
 DATA_FIELDS = ("dataset", "n_samples", "noise", "label_noise", "train_ratio", "data_seed",
@@ -197,7 +197,7 @@ def within_epochs(n: int) -> Rule:
 def feature_count(n: int) -> Rule:
     def test(trainer, measured):
         names = trainer.dataset.feature_names
-        return len(names) == n, ", ".join(names)
+        return len(names) == n, ", ".join(map(feature_label, names))
     return Rule(f"exactly {n} measurements as inputs", test)
 
 
@@ -329,10 +329,10 @@ def _challenge(key, title, text, start, goals, solution, epochs, hint):
 
 _XOR = _cfg(dataset="xor", hidden=(), epochs=300)
 _CIRCLE_START = _cfg(dataset="circle", hidden=(3,), lr=0.01, epochs=300)
-_SPIRAL = _cfg(hidden=(12,), epochs=2000)
+_SPIRAL = _cfg(hidden=(12,), epochs=1000)
 _BUMPS = _cfg(dataset="multi_gauss", hidden=(16,), epochs=2000)
 _OVERFIT_START = _cfg(**_OVERFIT)
-_FAST = _cfg(dataset="circle", hidden=(8,), lr=0.01, epochs=1000)
+_FAST = _cfg(dataset="circle", hidden=(8,), lr=0.01, epochs=10)  # Play stops at the limit
 _CATDOG = _cfg(dataset="catdog", columns=_CATDOG_PAIR, hidden=(8,), optimizer="adam",
                lr=0.01, epochs=500)
 
@@ -351,8 +351,9 @@ CHALLENGES = (
                "Three straight lines make a triangle. Is the learning rate holding it back?"),
     _challenge("spiral", "The spiral with at most 12 neurons",
                "Get the test loss under 0.10 on the spiral with at most 12 hidden neurons in "
-               "all.",
-               _SPIRAL, (max_neurons(12), below("test_loss", 0.10)),
+               "all, within 1000 epochs.",
+               # The start's plain SGD gets there too, given ~1,700 epochs: hence the budget.
+               _SPIRAL, (max_neurons(12), within_epochs(1000), below("test_loss", 0.10)),
                _SPIRAL.replace(features=("sin x1", "sin x2"), optimizer="adam", lr=0.03,
                                batch_size=250), 600,
                "Neurons are scarce, so let the inputs do some of the work, and pick a faster "

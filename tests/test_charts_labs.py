@@ -46,6 +46,36 @@ def test_overlay_on_a_log_scale_and_for_accuracy():
     assert acc["layout"]["yaxis"]["range"] == [0, 1.02]
 
 
+def test_log_ticks_are_written_out_and_the_target_stays_on_the_chart():
+    runs = [{"label": "a", "epoch": np.arange(4), "values": np.array([0.7, 0.4, 0.2, 0.15]),
+             "colour": "#000"}]
+    axis = _valid(charts_labs.overlay_figure(runs, log_y=True, target=0.01))["layout"]["yaxis"]
+    # Plotly's own digit labels read "5" for 0.5: every tick is written out in full.
+    assert axis["ticktext"] == [f"{v:g}" for v in axis["tickvals"]]
+    assert "0.5" in axis["ticktext"] and "0.02" in axis["ticktext"]
+    assert axis["range"][0] <= np.log10(0.01) <= axis["range"][1]
+    # A loss down at float round-off does not stretch the axis over twenty decades.
+    runs[0]["values"] = np.array([0.7, 1e-3, 1e-9, 1e-21])
+    axis = _valid(charts_labs.overlay_figure(runs, log_y=True))["layout"]["yaxis"]
+    assert axis["range"][1] - axis["range"][0] <= 6.2 and len(axis["tickvals"]) <= 8
+
+
+def test_an_exploding_r2_does_not_flatten_the_other_runs():
+    runs = [{"label": "calm", "epoch": np.arange(3), "values": np.array([0.2, 0.6, 0.9]),
+             "colour": "#000"},
+            {"label": "wild", "epoch": np.arange(3), "values": np.array([0.1, -50.0, -4e34]),
+             "colour": "#f00", "diverged_at": 2}]
+    fig = _valid(charts_labs.overlay_figure(runs, metric="r2"))
+    assert fig["layout"]["yaxis"]["range"] == [pytest.approx(-1.02), 1.02]
+    mark = next(t for t in fig["data"] if t["mode"] == "markers+text")
+    assert mark["y"] == [-1.0]  # on the chart's bottom edge
+
+
+def test_a_run_at_epoch_0_shows_as_a_point():
+    runs = [{"label": "new", "epoch": np.arange(1), "values": np.array([0.69]), "colour": "#000"}]
+    assert _valid(charts_labs.overlay_figure(runs))["data"][0]["mode"] == "markers"
+
+
 def test_boundary_grid_has_one_map_per_run_with_notes():
     xs = ys = np.linspace(-1, 1, 10)
     gx, _ = np.meshgrid(xs, ys)

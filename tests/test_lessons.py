@@ -45,9 +45,11 @@ def test_the_solution_solves_the_challenge(challenge):
 
 @pytest.mark.parametrize("challenge", CHALLENGES, ids=lambda c: c.key)
 def test_the_start_alone_does_not_solve_it(challenge):
-    trainer = trained(challenge.start, challenge.solution_epochs)
+    # Trained to the start's own epoch limit, as pressing Play and waiting does (the spiral's
+    # start once got there by epoch 1,696 of its 2,000).
+    trainer = trained(challenge.start, max(challenge.start.epochs, challenge.solution_epochs))
     checks = challenge.check(trainer)
-    assert not challenge.solved(trainer)
+    assert not challenge.solved(trainer), [(c.rule, c.seen) for c in checks]
     # The rules about the data and the network hold at the start: only the goal is missing.
     assert checks[0].met and checks[0].seen == "as set"
 

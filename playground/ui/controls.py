@@ -13,7 +13,7 @@ import streamlit as st
 
 from playground.activations import ACTIVATIONS
 from playground.config import DERIVED_KEYS, FIELDS, TrainConfig
-from playground.datasets import CATDOG_FEATURES, DATASETS, load_catdog
+from playground.datasets import CATDOG_FEATURES, DATASETS, feature_label, load_catdog
 from playground.links import NETWORK_CONTROLS, TRAINING_CONTROLS
 from playground.losses import LOSSES, PENALTIES, TASK_LOSSES
 from playground.network import INITIALIZERS
@@ -181,9 +181,9 @@ def _catdog_axes(scope, cfg, notes):
     default = list(cfg.columns) if len(cfg.columns) == 2 else list(CATDOG_FEATURES[:2])
     left, right = st.columns(2)
     x = left.selectbox("x feature", CATDOG_FEATURES, key=_seed(scope, "col_x", default[0]),
-                       help="The measurement along the horizontal axis.")
+                       format_func=feature_label, help="The measurement along the horizontal axis.")
     y = right.selectbox("y feature", CATDOG_FEATURES, key=_seed(scope, "col_y", default[1]),
-                        help="The measurement along the vertical axis.")
+                        format_func=feature_label, help="The measurement along the vertical axis.")
     if x == y:
         st.warning("Pick two different features; the previous pair stays in use.")
         return tuple(cfg.columns) if len(cfg.columns) == 2 else tuple(CATDOG_FEATURES[:2])
