@@ -12,10 +12,16 @@ from playground.ui.live_chart import preload_plotly
 
 # Streamlit sizes its type and spacing in rem: a larger root size enlarges the whole page evenly.
 # The charts get larger type and thicker lines from the live chart component itself.
-PROJECTOR_CSS = "<style>html { font-size: 21px; }</style>"
-# Sidebar widths in pixels: two controls side by side ("Regularisation" beside its rate) need
-# more than Streamlit's default, and projector mode's larger type needs more again.
-SIDEBAR_WIDTH, PROJECTOR_SIDEBAR_WIDTH = 300, 440
+# Projector mode also narrows the main area's side padding (5rem, ~105 px a side at this size)
+# and widens the sidebar for its larger labels: on a 1280 px screen the page kept half the width.
+PROJECTOR_CSS = """<style>
+html { font-size: 21px; }
+[data-testid="stMainBlockContainer"] { padding-left: 1.5rem; padding-right: 1.5rem; }
+[data-testid="stSidebar"] { width: 400px !important; }
+</style>"""
+# The sidebar's width in pixels: two controls side by side ("Regularisation" beside its rate)
+# need more than Streamlit's default.
+SIDEBAR_WIDTH = 300
 
 st.set_page_config(page_title="Neural network playground", page_icon="🧠", layout="wide",
                    initial_sidebar_state=SIDEBAR_WIDTH)
@@ -34,7 +40,6 @@ pages = [
 page = st.navigation(pages)
 links.open_link(page)  # a session's first run: load the settings the URL carries
 if st.session_state.get("display.projector"):
-    st.set_page_config(initial_sidebar_state=PROJECTOR_SIDEBAR_WIDTH)
     st.html(PROJECTOR_CSS)
 notes = st.container()  # above the page: where an opened link's notes show
 page.run()
