@@ -88,3 +88,26 @@ def test_a_deep_link_on_a_fresh_server_goes_through_the_entry_file():
         wait_until(lambda: "lr=0.3" in page.evaluate("location.href"),
                    what="the link's lr in the Train page's address")
         browser.close()
+
+
+def test_changing_the_task_in_the_browser_keeps_the_loss_choice_valid():
+    # The browser keeps a select box's value as its shown label. The loss box's "Auto (Binary
+    # cross-entropy)" became "Auto (Categorical cross-entropy)" on Blobs, and the next run read
+    # the old label back as the value: KeyError, on every run after.
+    with serve_app("streamlit_app.py") as url, playwright.sync_playwright() as p:
+        browser = launch_chromium(p)
+        page = browser.new_page(viewport={"width": 1400, "height": 1100})
+        page.goto(url)
+        page.get_by_text(EPOCH).first.wait_for(timeout=60_000)
+        sidebar = page.get_by_test_id("stSidebar")
+        sidebar.get_by_test_id("stSelectbox").first.click()  # the Dataset box comes first
+        page.get_by_role("option", name="Blobs (multiclass)").click()
+        wait_until(lambda: sidebar.get_by_text("clusters around a circle", exact=False).count(),
+                   what="the Blobs description")
+        page.get_by_role("button", name="Step", exact=True).click()
+        wait_until(lambda: _epoch(page) == 1 or page.get_by_test_id("stException").count(),
+                   what="the step")
+        assert page.get_by_test_id("stException").count() == 0, \
+            page.get_by_test_id("stException").first.inner_text()
+        assert _epoch(page) == 1
+        browser.close()

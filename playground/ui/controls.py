@@ -271,10 +271,13 @@ def _training_controls(scope, cfg, values, hidden, notes):
 def _loss_choice(scope, cfg, task, notes):
     choices = ["auto", *TASK_LOSSES[task]]
     key = _wkey(scope, "loss")
-    if st.session_state.get(key, cfg.loss) not in choices:
-        old = st.session_state.get(key, cfg.loss)
-        notes.append(f"{LOSSES[old].label} does not fit a {task} task: the loss is now "
-                     f"{LOSSES[TASK_LOSSES[task][0]].label}.")
+    old = st.session_state.get(key, cfg.loss)
+    if old not in choices:
+        # Not a loss name at all: the browser keeps a select box's value as its label, and
+        # "Auto (Binary cross-entropy)" is no label of a multi-class task's box. Just "auto".
+        if old in LOSSES:
+            notes.append(f"{LOSSES[old].label} does not fit a {task} task: the loss is now "
+                         f"{LOSSES[TASK_LOSSES[task][0]].label}.")
         st.session_state[key] = "auto"
     _seed(scope, "loss", cfg.loss if cfg.loss in choices else "auto")
     usual = LOSSES[TASK_LOSSES[task][0]].label
