@@ -4,6 +4,7 @@ import numpy as np
 import streamlit as st
 
 from playground import charts_labs, landscape
+from playground.datasets import DATASETS
 from playground.losses import LOSSES
 from playground.optimizers import OPTIMIZER_LABELS
 from playground.ui import labs, state
@@ -93,31 +94,41 @@ def draw_slice(job, trainer, kind) -> None:
 
 
 def exact_view() -> None:
-    st.markdown(
-        "A network on the Train page always has a bias, so even the smallest has three "
-        "parameters. This model has exactly **two**: *p = σ(w1·x1 + w2·x2)* on the "
-        "standardised (centred) data, so a boundary through the middle can fit. Its loss is a "
-        "function of (w1, w2) alone: the picture is the **whole** surface, and the line is the "
-        "exact weights after every step of the optimizer.")
+    intro = st.empty()  # its words depend on the data chosen below
     settings = two_weight_settings()
+    regression = _task(settings["dataset"]) == "regression"
+    model = ("*y = w1·x1 + w2·x2*" if regression else "*p = σ(w1·x1 + w2·x2)*")
+    fits = ("a plane through the origin can fit" if regression
+            else "a boundary through the middle can fit")
+    intro.markdown(
+        "A network on the Train page always has a bias, so even the smallest has three "
+        f"parameters. This model has exactly **two**: {model} on the standardised (centred) "
+        f"data, so {fits}. Its loss is a function of (w1, w2) alone: the picture is the "
+        "**whole** surface, and the line is the exact weights after every step of the "
+        "optimizer.")
     run = labs.two_weight_run(settings)
     labs.two_weight_timeline(run)
     labs.two_weight_live(draw_exact)
 
 
+def _task(dataset: str) -> str:
+    return DATASETS[dataset].task
+
+
 def two_weight_settings() -> dict:
     cols = st.columns(4)
     dataset = cols[0].selectbox("Data", landscape.TWO_WEIGHT_DATASETS, key="labs.two.dataset",
-                                persist_state="session",
+                                persist_state="session", format_func=lambda k: DATASETS[k].label,
                                 index=landscape.TWO_WEIGHT_DATASETS.index("gauss"))
     noise = cols[0].slider("Noise (%)", 0, 50, 20, key="labs.two.noise", persist_state="session",
                            help="How far points scatter from the clean pattern.") / 100
+    task = _task(dataset)
     flipped = cols[0].slider("Flipped labels (%)", 0, 30, 10, key="labs.two.flipped",
-                             persist_state="session",
+                             persist_state="session", disabled=task == "regression",
                              help="With some labels wrong the classes overlap and the lowest "
                                   "loss sits at finite weights; on cleanly separable data it "
-                                  "lies infinitely far out, and the weights grow forever.") / 100
-    task = "regression" if dataset in ("plane", "multi_gauss") else "binary"
+                                  "lies infinitely far out, and the weights grow forever. "
+                                  "(Regression targets have no labels to flip.)") / 100
     losses = landscape.loss_names_for(task)
     loss = cols[1].selectbox("Loss", losses, key=f"labs.two.loss.{task}", persist_state="session",
                              format_func=lambda k: LOSSES[k].label)
@@ -153,8 +164,9 @@ def draw_exact(run) -> None:
     fig["layout"]["xaxis"]["constrain"] = "domain"
     live_chart(fig, key="labs.landscape.exact", height=fig["layout"]["height"])
     w = run.weights
-    status = " · diverged: the last step went off to infinity" if run.status == "diverged" else ""
-    st.markdown(f"**Epoch {run.epoch}**, step {run.step_count} · w = ({w[0]:.3f}, {w[1]:.3f}) · "
+    status = (f" · diverged: the next step went past ±{run.WEIGHT_LIMIT:g}; try a smaller "
+              "learning rate" if run.status == "diverged" else "")
+    st.markdown(f"**Epoch {run.epoch}**, step {run.step_count} · w = ({w[0]:.4g}, {w[1]:.4g}) · "
                 f"loss **{path_loss[-1]:.4g}**{status}")
     lowest = np.nanmin(surface)
     st.caption(f"The lowest loss on this grid is {lowest:.4g}. Every colour is computed "

@@ -288,9 +288,13 @@ def _contour(xs, ys, shown, finite, log):
 
 
 def _nice_ticks(low, high):
-    """1-2-5 steps of each decade between low and high (positive numbers)."""
-    decades = range(int(np.floor(np.log10(low))), int(np.ceil(np.log10(high))) + 1)
-    ticks = [m * 10.0 ** d for d in decades for m in (1, 2, 5)]
+    """1-2-5 steps of each decade between low and high (positive numbers); past four decades
+    powers of ten only, and past eight every n-th power (a run that blew up spans dozens)."""
+    first, last = int(np.floor(np.log10(low))), int(np.ceil(np.log10(high)))
+    every = max(1, -(-(last - first) // 8))
+    decades = range(first, last + 1, every)
+    steps = (1, 2, 5) if last - first <= 4 else (1,)
+    ticks = [m * 10.0 ** d for d in decades for m in steps]
     inside = [t for t in ticks if low <= t <= high]
     return np.array(inside if len(inside) >= 2 else [low, high])
 

@@ -220,3 +220,9 @@ def test_epoch_marker_on_both_panels_of_a_loss_figure():
 def test_run_colours_follow_the_palette():
     assert charts_labs.run_colours(PALETTES["colorblind"])[0] == "#0072b2"
     assert charts_labs.run_colours(PALETTES["classic"])[0] == "#1f77b4"
+
+
+def test_colour_bar_ticks_stay_few_over_many_decades():
+    # A run that blew up spans dozens of decades: 1-2-5 ticks for each ran into a black smear.
+    assert len(charts_labs._nice_ticks(1e-3, 1e80)) <= 10
+    assert list(charts_labs._nice_ticks(0.1, 10)) == [0.1, 0.2, 0.5, 1, 2, 5, 10]

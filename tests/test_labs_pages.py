@@ -163,6 +163,25 @@ def test_the_exact_surface_and_path_of_the_two_weight_model():
     assert any("Epoch 1" in m.value for m in at.markdown)
 
 
+def test_the_two_weight_model_on_regression_data_says_so_and_blows_up_safely():
+    at = _app("app_pages/landscape.py")
+    at.radio(key="labs.landscape.mode").set_value("exact").run()
+    at.selectbox(key="labs.two.dataset").select("plane").run()
+    _ok(at)
+    assert any("y = w1·x1 + w2·x2" in m.value and "σ" not in m.value for m in at.markdown)
+    assert at.slider(key="labs.two.flipped").disabled  # no labels to flip
+    at.select_slider(key="labs.two.lr").set_value(10.0).run()
+    for _ in range(60):  # the helper's case: lr 10 on the plane, played until it blows up
+        _click(at, "labs.two.step")
+        if at.session_state["labs.two"][1].status == "diverged":
+            break
+    run = at.session_state["labs.two"][1]
+    assert run.status == "diverged" and np.abs(run.path).max() <= run.WEIGHT_LIMIT
+    fig = live_charts(at)["labs.landscape.exact"]
+    assert np.isfinite(fig["data"][0]["customdata"]).all()
+    assert any("diverged: the next step went past ±1000" in m.value for m in at.markdown)
+
+
 def test_the_two_weight_model_plays():
     at = _app("app_pages/landscape.py")
     at.radio(key="labs.landscape.mode").set_value("exact").run()

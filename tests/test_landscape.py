@@ -223,3 +223,10 @@ def test_mini_batches_record_every_step_and_a_huge_rate_diverges_safely():
                         start=(0.5, 0.5))
     wild.run(epochs=20)
     assert wild.status == "diverged" and np.isfinite(wild.path).all()
+    # Stopped as soon as a step left +-WEIGHT_LIMIT, not ~60 epochs later at inf: the surface
+    # around the kept path must stay drawable.
+    assert np.abs(wild.path).max() <= TwoWeightRun.WEIGHT_LIMIT
+    assert np.isfinite(exact_surface(X, Y, wild.output, "mse", *[np.linspace(-1e3, 1e3, 5)] * 2)).all()
+    # The full-batch version of the helper's case: plane data, lr 10, Play.
+    full = TwoWeightRun(X, Y, task=task, loss="mse", settings={"lr": 10.0}, start=(3.0, 3.5))
+    assert full.run(epochs=2000) < 60 and full.status == "diverged"

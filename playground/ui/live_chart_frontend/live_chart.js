@@ -151,6 +151,15 @@ export default async function liveChart({ data, parentElement }) {
   await loadPlotly(msg.plotly)
   // Updates that arrived while plotly.min.js was loading: draw only the newest.
   if (div.__liveChartLatest !== msg) return cleanup
-  await draw(div, msg, template)
+  try {
+    await draw(div, msg, template)
+  } catch (error) {
+    // A figure Plotly cannot draw must not leave the div broken for the good ones that follow
+    // (it did, until the page was left): start the div afresh for the next figure.
+    console.error(`live chart ${msg.key}:`, error)
+    window.Plotly.purge(div)
+    div.__liveChartArrays = undefined
+    div.__liveChartWanted = undefined
+  }
   return cleanup // Streamlit runs the last one returned when the element unmounts
 }
