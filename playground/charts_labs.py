@@ -491,8 +491,13 @@ def loss_explorer_figure(x, curves: dict, *, x_title="predicted probability p of
     ``marker``: an x value to mark with a vertical line (the value the learner picked).
     """
     x = _f32(x)
-    titles = ("the loss", "dL/dp: its slope against p", "dL/dz: what reaches the weights")
-    ranges = ([0, 5], [-12, 12], [-1.1, 1.1])
+    titles = ("the loss", "dL/dp: its slope in p", "dL/dz: reaches the weights")
+    # dL/dp runs to -1/p: the axis reaches the marked point's values (the table's), up to 1e3.
+    reach = 12.0
+    if marker is not None:
+        at = [abs(float(np.interp(marker, x, values[1]))) for values in curves.values()]
+        reach = min(max(reach, 1.15 * max(at, default=0.0)), 1e3)
+    ranges = ([0, 5], [-reach, reach], [-1.1, 1.1])
     data = []
     layout = _layout(height, hovermode="x unified", margin={"l": 40, "r": 10, "t": 70, "b": 45},
                      legend={"orientation": "h", "x": 0, "y": 1.2, "yanchor": "bottom"})
@@ -511,7 +516,7 @@ def loss_explorer_figure(x, curves: dict, *, x_title="predicted probability p of
         layout[f"yaxis{ax}"] = {"anchor": f"x{ax}", "range": yrange, "zeroline": True}
         annotations.append({"text": f"<b>{title}</b>", "x": sum(domain) / 2, "y": 1.02,
                             "xref": "paper", "yref": "paper", "showarrow": False,
-                            "yanchor": "bottom", "font": {"size": 13}})
+                            "xanchor": "center", "yanchor": "bottom", "font": {"size": 13}})
     layout["annotations"] = annotations
     if marker is not None:
         layout["shapes"] = [{"type": "line", "xref": f"x{'' if i == 0 else i + 1}",

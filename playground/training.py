@@ -366,17 +366,20 @@ class Trainer:
         self.optimizer.step([model.theta], [model.grad])
 
     def _snapshot(self):
-        """Keep the weights of every k-th epoch; when there are too many, thin them to every 2k-th.
+        """Keep the weights of every k-th epoch and of the newest; when there are too many, thin
+        them to every 2k-th.
 
-        So replay always covers the whole run, from epoch 0 to the latest, with at most
-        MAX_SNAPSHOTS copies of the weights.
+        So replay always covers the whole run, from epoch 0 to the very latest (the weights the
+        other pages show), with at most MAX_SNAPSHOTS + 1 copies of the weights.
         """
-        if self.epoch % self._snapshot_every == 0:
-            self.snapshots[self.epoch] = self.model.theta.copy()
-        if len(self.snapshots) > MAX_SNAPSHOTS:
-            self._snapshot_every *= 2
+        every, newest = self._snapshot_every, self.epoch
+        if (newest - 1) % every and newest - 1 in self.snapshots:  # the last newest, off the grid
+            del self.snapshots[newest - 1]
+        self.snapshots[newest] = self.model.theta.copy()
+        if len(self.snapshots) > MAX_SNAPSHOTS + 1:
+            self._snapshot_every = every = 2 * every
             self.snapshots = {e: w for e, w in self.snapshots.items()
-                              if e % self._snapshot_every == 0}
+                              if e % every == 0 or e == newest}
 
     def params_at(self, epoch: int) -> list[np.ndarray]:
         """The parameters [W0, b0, ...] as they were after a kept epoch (see ``snapshots``)."""

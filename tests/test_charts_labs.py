@@ -208,6 +208,11 @@ def test_loss_explorer_figure_has_three_panels():
     assert len(fig["data"]) == 9
     assert {t["yaxis"] for t in fig["data"]} == {"y", "y2", "y3"}
     assert [s["x0"] for s in fig["layout"]["shapes"]] == [0.2] * 3
+    # At p = 0.05 for y = 1, cross-entropy's slope is -1/p = -20: the axis reaches it.
+    fig = charts_labs.loss_explorer_figure(p, charts_labs.loss_explorer_curves(1, p), marker=0.05)
+    low, high = fig["layout"]["yaxis2"]["range"]
+    assert low <= -20 and high >= 20
+    assert {a["xanchor"] for a in fig["layout"]["annotations"]} == {"center"}
 
 
 def test_epoch_marker_on_both_panels_of_a_loss_figure():

@@ -271,7 +271,13 @@ def test_snapshots_replay_the_weights_of_kept_epochs(monkeypatch):
         trainer.run_epoch()
         seen[trainer.epoch] = trainer.model.get_params()
     kept = sorted(trainer.snapshots)
-    assert kept == [0, 4, 8, 12, 16, 20] and len(kept) <= 8
+    assert kept == [0, 4, 8, 12, 16, 20] and len(kept) <= 8 + 1
+    trainer.run_epoch()  # the newest epoch is always kept, off the grid too, until the next
+    assert sorted(trainer.snapshots) == kept + [21]
+    trainer.run_epoch()
+    seen[21], seen[22] = None, trainer.model.get_params()
+    assert sorted(trainer.snapshots) == kept + [22]
+    kept = sorted(trainer.snapshots)
     for epoch in kept:
         for a, b in zip(trainer.params_at(epoch), seen[epoch]):
             assert np.array_equal(a, b)
