@@ -42,9 +42,11 @@ def draw(run: state.Run) -> None:
     rows = labs.thumbnail_rows(trainer, values)
     fig = charts_labs.thumbnails_figure(xs, ys, rows, palette=palette)
     live_chart(fig, key="labs.inside.thumbnails", height=fig["layout"]["height"])
-    st.caption("Blue: negative (or low) output, orange: positive (or high), white: around zero. "
-               "The first layer can only draw straight edges (one line each); deeper layers "
-               "combine them into curves. Hover a picture for the neuron's bias and range.")
+    st.caption("Blue: low output, orange: high, white: the middle (0 for tanh, ReLU and linear "
+               "units; a probability of 0.5 for sigmoid units and the output). The first layer "
+               "can only draw straight edges (one line each); deeper layers combine them into "
+               "curves. Hover a picture for the neuron's bias and range, or an output picture's "
+               "class.")
     if layer is None:
         st.info("This network has no hidden layer: the output sees the inputs directly, so "
                 "there is no hidden space to look at. Add a layer on the Train page.")

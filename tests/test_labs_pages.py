@@ -193,6 +193,10 @@ def test_the_two_weight_model_plays():
     epoch = run.epoch
     at.run()
     assert run.epoch == epoch
+    # Faster: up to 25 epochs a frame (as many as fit in the frame's time budget, at least one).
+    at.select_slider(key="labs.two.speed").set_value(25).run()
+    _click(at, "labs.two.play")  # the click's run is the first frame
+    assert epoch + 2 <= run.epoch <= epoch + 25 and len(run.path) == run.step_count + 1
 
 
 # -- replay ----------------------------------------------------------------------------------------

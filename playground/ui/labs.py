@@ -380,6 +380,10 @@ def two_weight_reset():
 
 
 MAX_TWO_EPOCHS = 2000
+# Epochs a frame of Play may take: one shows every step; at one a frame (~6 a second here) the
+# 2,000-epoch limit took five minutes.
+TWO_SPEEDS = (1, 5, 25)
+TWO_SPEED_KEY = "labs.two.speed"
 
 
 def _two_play():
@@ -400,7 +404,9 @@ def _two_step():
 def two_weight_timeline(run) -> None:
     playing = state.get(SCOPE, "two.playing", False)
     can = run.status == "ready" and run.epoch < MAX_TWO_EPOCHS
-    play, step, reset = st.columns(3, vertical_alignment="bottom")
+    play, step, reset, speed = st.columns(4, vertical_alignment="bottom")
+    speed.select_slider("Epochs per frame", TWO_SPEEDS, key=TWO_SPEED_KEY, persist_state="session",
+                        help="One shows every step of the walk; more get far sooner.")
     if playing:
         play.button("Pause", icon=":material/pause:", key="labs.two.pause", on_click=_two_pause,
                     width="stretch")
@@ -422,7 +428,8 @@ def two_weight_live(draw) -> None:
         run = state.get(SCOPE, TWO_KEY)[1]
         ticking = state.get(SCOPE, "two.playing", False)
         if ticking:
-            run.run(epochs=1)
+            epochs = st.session_state.get(TWO_SPEED_KEY, 1)
+            run.run(epochs=min(epochs, MAX_TWO_EPOCHS - run.epoch), seconds=live.BUDGET)
         draw(run)
         if ticking and (run.status != "ready" or run.epoch >= MAX_TWO_EPOCHS):
             state.put(SCOPE, "two.playing", False)
