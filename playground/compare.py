@@ -30,6 +30,7 @@ import numpy as np
 
 from playground.activations import ACTIVATIONS
 from playground.config import TrainConfig
+from playground.datasets import DATASETS, feature_label
 from playground.losses import LOSSES, TASK_LOSSES
 from playground.optimizers import OPTIMIZER_LABELS, OPTIMIZERS
 from playground.training import DIVERGED, READY, Trainer
@@ -189,9 +190,14 @@ def pin(trainer: Trainer, label: str) -> Entry:
 
 def describe(config: TrainConfig) -> str:
     """A short description of a run's settings, for a pinned run's label."""
-    net = "-".join(str(h) for h in config.hidden) or "no hidden layer"
-    parts = [config.dataset, f"{net} {config.activation}", OPTIMIZER_LABELS[config.optimizer],
-             f"lr {config.lr:g}", f"batch {config.batch_size}"]
+    data = DATASETS[config.dataset].label.lower() if config.dataset in DATASETS else config.dataset
+    if config.columns:
+        data += f" ({', '.join(map(feature_label, config.columns))})"
+    # The activation means nothing without a hidden layer.
+    net = ("-".join(str(h) for h in config.hidden) + f" {config.activation}" if config.hidden
+           else "no hidden layer")
+    parts = [data, net, OPTIMIZER_LABELS[config.optimizer], f"lr {config.lr:g}",
+             f"batch {config.batch_size}"]
     if config.penalty != "none" and config.penalty_rate:
         parts.append(f"{config.penalty.upper()} {config.penalty_rate:g}")
     return " · ".join(parts)
