@@ -11,6 +11,7 @@ Left out: animation frames (the pages redraw instead) and anything that needs a 
 from __future__ import annotations
 
 import base64
+import re
 from types import MappingProxyType
 
 import numpy as np
@@ -46,6 +47,16 @@ def _layout(height, **extra):
 def _title(text: str) -> dict:
     # plotly.js 3 (Plotly 7) reads only {"text": ...}: a bare string title is silently dropped.
     return {"text": text}
+
+
+def _scene_title(text: str) -> dict:
+    """A 3-D axis title kept short: "(38% of the spread)" becomes "(38%)". Long ones ran into
+    each other and off the scene; the page's caption says what the share is of."""
+    return _title(re.sub(r"\((\d+%) of the [^)]*\)", r"(\1)", text))
+
+
+# The camera a little further out than plotly's default, so that the axis titles fit.
+SCENE_EYE = {"x": 1.7, "y": -1.7, "z": 1.2}
 
 
 def _png(rgba) -> str:
@@ -244,9 +255,9 @@ def landscape_figure(xs, ys, loss, *, path=None, path_loss=None, path_labels=Non
         data = [_surface(xs, ys, shown)]
         if path is not None:
             data.append(_path_3d(path, path_loss, path_labels))
-        scene = {"xaxis": {"title": _title(axis_titles[0])},
-                 "yaxis": {"title": _title(axis_titles[1])}, "zaxis": {"title": _title("loss")},
-                 "camera": {"eye": {"x": 1.4, "y": -1.4, "z": 1.0}}}
+        scene = {"xaxis": {"title": _scene_title(axis_titles[0])},
+                 "yaxis": {"title": _scene_title(axis_titles[1])},
+                 "zaxis": {"title": _title("loss")}, "camera": {"eye": SCENE_EYE}}
         return {"data": data, "layout": _layout(height, scene=scene, title={"text": title,
                                                                                "x": 0.02})}
     data = [_contour(xs, ys, shown, finite, log)]
@@ -417,8 +428,9 @@ def warped_figure(lines, points, labels, *, task: str, palette=PALETTES["classic
         data = [{"type": "scatter3d", **line, "x": flat[:, 0], "y": flat[:, 1], "z": flat[:, 2]},
                 {"type": "scatter3d", **dots, "x": points[:, 0], "y": points[:, 1],
                  "z": points[:, 2]}]
-        scene = {name: {"title": _title(text)}
+        scene = {name: {"title": _scene_title(text)}
                  for name, text in zip(("xaxis", "yaxis", "zaxis"), axis_titles)}
+        scene["camera"] = {"eye": SCENE_EYE}
         return {"data": data, "layout": _layout(height, scene=scene,
                                                 title={"text": title, "x": 0.02})}
     data = [{"type": "scatter", **line, "x": flat[:, 0], "y": flat[:, 1]},
