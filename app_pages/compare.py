@@ -78,12 +78,15 @@ def draw() -> None:
         st.markdown(f"**Epoch {comp.epoch}** of {comp.base.epochs} · "
                     f"{sum(t.can_train for t in comp.trainers)} of {len(comp.trainers)} runs "
                     "still training")
-    rows = compare.summary(runs, target)
-    reached = f"epochs to loss ≤ {target:g}"
+    # The target applies to the loss on show (the training loss while another curve is).
+    loss = column if column.endswith("loss") else "train_loss"
+    rows = compare.summary(runs, target, loss)
+    reached = f"epochs to {loss.replace('_', ' ')} ≤ {target:g}"
     for row in rows:  # a word, not a blank, where the target was not reached
         row[reached] = str(row[reached]) if row[reached] is not None else (
             "not yet" if row["status"] == "training" else "never")
-    formats = {k: st.column_config.NumberColumn(format="%.4f")
+    # Four significant digits: an exploded loss (9.4e30) stays readable.
+    formats = {k: st.column_config.NumberColumn(format="%.4g")
                for k in rows[0] if "loss" in k and "epochs" not in k}
     st.dataframe(rows, hide_index=True, width="stretch",
                  column_config={**formats, "run": st.column_config.TextColumn(width="medium")})

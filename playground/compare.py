@@ -219,14 +219,17 @@ def status_text(trainer: Trainer) -> str:
     return {"stopped": "stopped early", "done": "done"}.get(trainer.status, trainer.status)
 
 
-def summary(entries, target: float) -> list[dict]:
-    """One row per entry: status, epochs, final losses and metric, epochs to the target loss."""
+def summary(entries, target: float, loss: str = "train_loss") -> list[dict]:
+    """One row per entry: status, epochs, final losses and metric, epochs to the target loss.
+
+    ``loss``: the history column the target applies to (train_loss or test_loss).
+    """
     rows = []
     for entry in entries:
         t = entry.trainer
         last = t.history.last()
         metric = "r2" if t.task == "regression" else "accuracy"
-        reached = epochs_to_reach(t.history["train_loss"], target)
+        reached = epochs_to_reach(t.history[loss], target)
         rows.append({
             "run": entry.label + (" (pinned)" if entry.pinned else ""),
             "status": f"pinned at epoch {t.epoch}" if entry.pinned else status_text(t),
@@ -235,6 +238,6 @@ def summary(entries, target: float) -> list[dict]:
             "test loss": float(last["test_loss"]),
             f"train {metric}": float(last[f"train_{metric}"]),
             f"test {metric}": float(last[f"test_{metric}"]),
-            f"epochs to loss ≤ {target:g}": reached,
+            f"epochs to {loss.replace('_', ' ')} ≤ {target:g}": reached,
         })
     return rows

@@ -75,8 +75,13 @@ def test_summary_reports_final_numbers_and_epochs_to_target():
         last = trainer.history.last()
         assert row["train loss"] == last["train_loss"] and row["test accuracy"] == \
             last["test_accuracy"]
-        assert row["epochs to loss ≤ 0.4"] == epochs_to_reach(trainer.history["train_loss"], 0.4)
+        assert row["epochs to train loss ≤ 0.4"] == epochs_to_reach(
+            trainer.history["train_loss"], 0.4)
     assert rows[0]["run"] == "Learning rate 0.03"
+    # The target can apply to the test loss instead (when the chart shows that).
+    for row, trainer in zip(summary(comp.entries, 0.4, "test_loss"), comp.trainers):
+        assert row["epochs to test loss ≤ 0.4"] == epochs_to_reach(
+            trainer.history["test_loss"], 0.4)
 
 
 def test_epochs_to_reach():
