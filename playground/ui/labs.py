@@ -274,6 +274,10 @@ def overlay(runs, *, column: str, log_y: bool, target: float, key: str) -> None:
     fig = charts_labs.overlay_figure(lines, metric=metric, log_y=log_y, target=target,
                                      y_title=column.replace("_", " "))
     live_chart(fig, key=key, height=340)
+    missing = [e.label for e in runs if column not in e.trainer.history.columns]
+    if missing:  # pinned runs of another kind of task (accuracy and R² do not mix)
+        st.caption(f"Not on this chart: {', '.join(missing)}, which "
+                   f"{'has' if len(missing) == 1 else 'have'} no {column.replace('_', ' ')}.")
 
 
 def boundary_grid(runs, *, key: str) -> None:
