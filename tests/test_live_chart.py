@@ -199,13 +199,18 @@ def test_browser_updates_in_place_and_counts_frames(tmp_path):
 
 def _zoom_survives_updates(page):
     """A box zoom made with the mouse is kept through later redraws (layout.uirevision)."""
-    box = page.locator(f"{DEMO} .nsewdrag").bounding_box()
-    page.mouse.move(box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.3)
-    page.mouse.down()
-    page.mouse.move(box["x"] + box["width"] * 0.6, box["y"] + box["height"] * 0.6, steps=5)
-    page.mouse.up()
     ranges = f"document.querySelector('{DEMO}')._fullLayout.xaxis.range"
-    zoomed = page.evaluate(ranges)
+    # A drag that a redraw lands in the middle of can be lost on a loaded machine (the full
+    # suite lost one here, in isolation it passed): up to three tries; keeping the zoom is the test.
+    for _ in range(3):
+        box = page.locator(f"{DEMO} .nsewdrag").bounding_box()
+        page.mouse.move(box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.3)
+        page.mouse.down()
+        page.mouse.move(box["x"] + box["width"] * 0.6, box["y"] + box["height"] * 0.6, steps=5)
+        page.mouse.up()
+        zoomed = page.evaluate(ranges)
+        if zoomed[1] - zoomed[0] < 1.0:
+            break
     assert zoomed[1] - zoomed[0] < 1.0  # was [-1, 1]
     _wait_frames(page, _frames(page) + 3)
     assert page.evaluate(ranges) == zoomed
