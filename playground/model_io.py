@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from playground.config import TrainConfig
+from playground.config import FIELDS, TrainConfig
 from playground.datasets import derive_features
 from playground.losses import TASK_LOSSES, output_activation
 from playground.network import MLP
@@ -101,6 +101,10 @@ def loads(text: str | bytes) -> SavedModel:
     except json.JSONDecodeError as err:
         raise ModelFileError(f"not valid JSON: {err.msg} at line {err.lineno}, column "
                              f"{err.colno}") from None
+    except RecursionError:
+        raise ModelFileError("not a model file: its JSON is nested too deeply to read") from None
+    except ValueError as err:  # e.g. an integer of more than 4,300 digits
+        raise ModelFileError(f"not a model file: {err}") from None
     return from_dict(data)
 
 
@@ -144,8 +148,10 @@ def from_dict(data) -> SavedModel:
         raise ModelFileError("scaler: every scale must be positive")
     params = _params(data["params"], sizes)
     epoch = data.get("epoch", 0)
-    if isinstance(epoch, bool) or not isinstance(epoch, int) or epoch < 0:
-        raise ModelFileError(f"epoch must be a whole number >= 0 (got {epoch!r})")
+    top = FIELDS["epochs"].allowed[1]  # a run never goes past its epoch limit
+    if isinstance(epoch, bool) or not isinstance(epoch, int) or not 0 <= epoch <= top:
+        shown = epoch if len(repr(epoch)) <= 20 else f"{repr(epoch)[:20]}…"
+        raise ModelFileError(f"epoch must be a whole number from 0 to {top:,} (got {shown})")
     metrics = data.get("metrics") or {}
     if not isinstance(metrics, dict):
         raise ModelFileError("metrics must be an object")

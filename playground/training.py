@@ -260,7 +260,7 @@ class Trainer:
             self.status, self.message = READY, ""
         if self.status in (DONE, STOPPED):
             self.status, self.message = READY, ""
-            self._check_limits()
+        self._check_limits()  # a limit lowered below the current epoch ends the run now
 
     def resume(self, params: list, epoch: int = 0) -> None:
         """Go on from saved parameters [W0, b0, W1, ...] (a model file), counting from ``epoch``.

@@ -1,6 +1,7 @@
 """Model JSON export and import, and the command line."""
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -64,6 +65,12 @@ BAD_FILES = [
     (lambda t: model_io.dumps(t).replace("0.0", "NaN", 1), "contains NaN"),
     (lambda t: _broken(t, lambda d: d["scaler"].update(scale=[0.0] * 4)), "must be positive"),
     (lambda t: "x" * (model_io.MAX_BYTES + 1), "too large"),
+    # Found by a reviewer: json.loads raises these, not JSONDecodeError (a traceback before).
+    (lambda t: "[" * 100_000 + "]" * 100_000, "nested too deeply"),
+    (lambda t: re.sub(r'"epoch": \d+', '"epoch": ' + "9" * 5000, model_io.dumps(t)),
+     "not a model file"),
+    # An epoch past any run's limit passed, then broke the loss chart when training went on.
+    (lambda t: _broken(t, lambda d: d.update(epoch=10 ** 30)), "epoch must be a whole number"),
 ]
 
 

@@ -203,3 +203,9 @@ def test_projector_mode_stacks_the_charts_full_width():
     assert not at.exception
     assert charts_in_columns(at) == set()
     assert set(live_charts(at)) >= {"train.boundary", "train.loss", "train.weights"}
+
+
+def test_a_penalty_without_a_rate_says_it_does_nothing():
+    at = _app()
+    at.selectbox(key="train.w.penalty").select("l2").run()
+    assert any("L2 acts once its rate is above 0" in c.value for c in at.sidebar.caption)

@@ -297,3 +297,13 @@ def test_history_columns_as_arrays_follow_new_rows_and_truncation():
     trainer.history.truncate(2)
     trainer.history.columns["train_loss"] += [7.0, 8.0, 9.0, 10.0]  # as many rows as before
     np.testing.assert_array_equal(trainer.history["train_loss"][2:], [7.0, 8.0, 9.0, 10.0])
+
+
+def test_an_epoch_limit_lowered_below_the_current_epoch_ends_the_run_at_once():
+    trainer = Trainer(TrainConfig(hidden=(3,), epochs=50))
+    trainer.run(epochs=5)
+    trainer.update_config(trainer.config.replace(epochs=3))
+    assert trainer.status == "done" and not trainer.can_train and trainer.epoch == 5
+    assert "epoch limit (3)" in trainer.message
+    trainer.update_config(trainer.config.replace(epochs=8))  # raised again: it may go on
+    assert trainer.can_train

@@ -255,6 +255,11 @@ def _training_controls(scope, cfg, values, hidden, notes):
         out["penalty_rate"] = right.select_slider(
             "Rate", _log_steps(RATE_STEPS, cfg.penalty_rate), format_func=_fmt_rate,
             key=_seed(scope, "penalty_rate", cfg.penalty_rate), help=_help("penalty_rate"))
+        # Either one alone does nothing: say so rather than train as if nothing were chosen.
+        if out["penalty"] != "none" and not out["penalty_rate"]:
+            st.caption(f"{PENALTIES[out['penalty']].label} acts once its rate is above 0.")
+        elif out["penalty"] == "none" and out["penalty_rate"]:
+            st.caption("The rate acts once a penalty (L1 or L2) is chosen.")
     if "epochs" not in hidden:
         out["epochs"] = st.number_input("Epoch limit", 1, 100_000, step=100, help=_help("epochs"),
                                         key=_seed(scope, "epochs", cfg.epochs))
