@@ -118,9 +118,15 @@ def _is_number(text: str) -> bool:
 
 
 def _default_label(header, body, numeric) -> str:
-    """The column most likely to be the answer: a text column with few values, else the last."""
+    """The column most likely to be the answer: a text column with few values, else the last.
+
+    Never 'split', which ``dataset_csv`` writes (train/test): with numeric labels it was the
+    only text column, and the re-uploaded file trained to tell training rows from test rows.
+    """
     for j in range(len(header) - 1, -1, -1):
         values = {r[j] for r in body if j < len(r)}
+        if header[j] == "split":
+            continue
         if header[j] not in numeric and 2 <= len(values) <= MAX_CLASSES:
             return header[j]
     return header[-1]

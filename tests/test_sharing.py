@@ -466,6 +466,15 @@ def test_the_dataset_csv_uploads_again_to_the_same_points():
     assert again.class_names == tuple(sorted(data.class_names))  # the loader sorts classes
 
 
+def test_a_regression_dataset_csv_proposes_its_target_not_the_split_column():
+    # Numeric labels left 'split' (train/test) as the only text column: it was proposed as
+    # the answer, with the real target among the inputs.
+    data = make_dataset("plane", n_samples=100, seed=0)
+    sniffed = files.sniff(files.dataset_csv(data).encode())
+    assert files.dataset_csv(data).splitlines()[0] == "split,x1,x2,label"
+    assert sniffed.label == "label"
+
+
 def test_download_buttons_wait_for_pause():
     at = app({"dataset": "circle"})
     buttons = {b.label: b for b in at.get("download_button")}
