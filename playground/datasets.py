@@ -647,9 +647,15 @@ _FIELD_COUNT = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
 
 def _parse(text: str, max_rows: int) -> pd.DataFrame:
     try:
-        header = next(csv.reader(io.StringIO(text)))
+        rows = csv.reader(io.StringIO(text))
+        header, first = next(rows), next(rows, None)
     except csv.Error as error:
         raise DataError(f"could not read the CSV header (line 1): {error}") from None
+    # pandas reads extra fields on the FIRST data row as an index column and shifts every
+    # column by one (then blames a column for holding text); later rows it reports itself.
+    if first is not None and len(first) > len(header):
+        raise DataError(f"could not read the CSV: line 2 of the file (spreadsheet row 2) has "
+                        f"{len(first)} fields, the header has {len(header)}")
     for position, name in enumerate(header):
         if name in header[:position]:
             raise DataError(f"the header names column {name!r} twice (columns "
@@ -714,18 +720,26 @@ def _show(value: object) -> str:
     return repr(value.item() if isinstance(value, np.generic) else value)
 
 
+MAX_MAGNITUDE = 1e30
+"""Largest |value| a CSV cell may hold: 1e301 was accepted, then overflowed float32 (the
+network's type) and the standardisation, and its column silently became zeros."""
+
+
 def _check_finite(df: pd.DataFrame, features: tuple[str, ...], label: str) -> None:
     columns = [c for c in df.columns if c in features or c == label]
     missing = df[columns].isna().to_numpy()
-    infinite = np.zeros_like(missing)
+    huge = np.zeros_like(missing)
     for j, c in enumerate(columns):
         if pd.api.types.is_numeric_dtype(df[c]):
-            infinite[:, j] = np.isinf(df[c].to_numpy(dtype=np.float64))
-    bad = missing | infinite
+            with np.errstate(invalid="ignore"):
+                huge[:, j] = ~(np.abs(df[c].to_numpy(dtype=np.float64)) <= MAX_MAGNITUDE)
+    bad = missing | huge
     if bad.any():
         row, j = np.argwhere(bad)[0]  # row-major: the first bad row, then its first bad column
         value = df[columns[j]].iloc[row]
-        what = "a missing value" if missing[row, j] else f"a non-finite value ({value})"
+        what = ("a missing value" if missing[row, j] else
+                f"a non-finite value ({value})" if not np.isfinite(value) else
+                f"a value too large to train with ({value:g}; at most {MAX_MAGNITUDE:g})")
         raise DataError(f"{what} in {_where(int(row), columns[j])}; every cell must hold a "
                         "finite number (or a class name in the label column)")
 

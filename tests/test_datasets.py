@@ -385,6 +385,22 @@ def test_unparseable_csv_names_the_line():
            "line 5", "4 fields", "header has 3")
 
 
+def test_an_extra_field_on_the_first_data_row_names_that_line():
+    # pandas took the extra field for an index column and shifted every column by one, so the
+    # message blamed column 'b' for holding text.
+    _fails(_csv("a,b,label", [",189,-0.633,cat"] + GOOD_ROWS), "line 2", "4 fields",
+           "header has 3")
+
+
+def test_a_value_too_large_for_float32_names_row_and_column():
+    # 1e301 was accepted, overflowed float32 and the standardisation, and its column trained
+    # as zeros without a word.
+    rows = list(GOOD_ROWS)
+    rows[2] = "1e301,1.0,cat"
+    _fails(_csv("a,b,label", rows), "too large to train with", "1e+301", "column 'a'",
+           "data row 3")
+
+
 def test_no_numeric_feature_columns():
     rows = [f"Rex{i},brown,{'cat' if i % 2 else 'dog'}" for i in range(12)]
     _fails(_csv("pet,colour,label", rows), "no numeric feature columns", "pet, colour")
