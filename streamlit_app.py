@@ -21,7 +21,7 @@ html { font-size: 21px; }
 </style>"""
 # The sidebar's width in pixels: two controls side by side ("Regularisation" beside its rate)
 # need more than Streamlit's default.
-SIDEBAR_WIDTH = 300
+SIDEBAR_WIDTH = 330
 
 st.set_page_config(page_title="Neural network playground", page_icon="🧠", layout="wide",
                    initial_sidebar_state=SIDEBAR_WIDTH)
