@@ -63,11 +63,6 @@ class Activation:
         z = np.asarray(z, dtype=float)
         return self.forward(z, np.empty_like(z))
 
-    def backward(self, delta: np.ndarray, a: np.ndarray, scratch: np.ndarray) -> None:
-        """Chain rule through the activation: ``delta *= f'(z)``, in place."""
-        if self.name != "linear":
-            delta *= self.derivative(a, scratch)
-
 
 # The hot functions pass ``out`` by position: it saves a little per call, like the constants.
 def _tanh(z, out):
