@@ -135,16 +135,6 @@ def test_a_link_that_asks_to_train_far_is_capped_by_the_epoch_limit():
     assert run_of(at).trainer.epoch == 12 and run_of(at).trainer.status == "done"
 
 
-def test_a_link_at_an_epoch_with_a_value_the_page_rounds_still_opens_at_that_epoch():
-    # The page's slider rounds 0.025 to a whole percent. The run trained to the link's epoch
-    # used to be thrown away by that change ("a new run starts at epoch 0").
-    at = app({"label_noise": "0.025", "at": "20"})
-    trainer = run_of(at).trainer
-    assert trainer.epoch == 20 and trainer.config.label_noise in (0.02, 0.03)
-    assert not run_of(at).notices
-    assert any("label_noise: the link's 0.025 became" in w.value for w in at.warning)
-
-
 def test_values_the_page_controls_round_are_reported():
     at = app({"noise": "0.123"})
     notes = [w.value for w in at.warning if "could not be used" in w.value]

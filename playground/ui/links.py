@@ -30,7 +30,6 @@ from playground.ui import controls, state
 OPENED = "links.opened"
 NOTES = "links.notes"
 REQUESTED = "links.requested"
-STARTS = "links.starts"  # (scope, at, autoplay): what an opened link asks once the page has run
 AT_SECONDS = 20.0  # most seconds spent training to a link's epoch before the page shows
 CONTROL_LABELS = {
     "dataset": "Dataset", "columns": "Cat/dog features", "n_classes": "Classes",
@@ -71,23 +70,11 @@ def open_link(page) -> None:
     for name, value in link.display.items():  # the display widgets are drawn after the page
         st.session_state[f"display.{name}"] = value
     st.session_state[REQUESTED] = (scope, link.config)
-    # Trained (or set playing) only after the page's first run: its controls may round a value
-    # of the link (label noise 0.025 -> 2 %), which starts a new run and threw the training away.
-    st.session_state[STARTS] = (scope, link.at, link.autoplay)
-
-
-def _start(scope: str) -> None:
-    """Train to the opened link's ``at`` and start playing if it asks, then draw it all."""
-    starts = st.session_state.pop(STARTS, None)
-    if starts is None or starts[0] != scope or not (starts[1] or starts[2]):
-        return
-    _, at, autoplay = starts
-    if at:
-        _train_to(scope, at)
-    if autoplay:
+    if link.at:
+        _train_to(scope, link.at)
+    if link.autoplay:
         run = state.current_run(scope)
         run.playing = run.trainer.can_train
-    st.rerun()
 
 
 def _train_to(scope: str, epoch: int) -> None:
@@ -115,7 +102,6 @@ def keep_in_url(page, box) -> None:
     scope, base, _ = page_scope(page)
     cfg = state.config(scope, default=base)
     _note_page_changes(scope, cfg)
-    _start(scope)
     params = links.encode(cfg, hidden=hidden(scope), base=base,
                           autoplay=bool(state.get(scope, "link_autoplay", False)),
                           display={"projector": st.session_state.get("display.projector"),
