@@ -38,6 +38,9 @@ def history_csv(history) -> str:
     return pd.DataFrame(history.columns).to_csv(index=False)
 
 
+SPLIT_COLUMN = "split"  # the dataset CSV's train/test column: never proposed as the label
+
+
 def dataset_csv(data: Dataset) -> str:
     """A dataset as CSV: which split each row is in, the raw features, the label.
 
@@ -49,7 +52,7 @@ def dataset_csv(data: Dataset) -> str:
         frame = pd.DataFrame(np.asarray(X), columns=list(data.feature_names))
         frame[_label_name(data)] = (np.asarray(data.class_names, dtype=object)[y]
                                     if data.class_names else y)
-        frame.insert(0, "split", split)  # first: the column choice then offers the label last
+        frame.insert(0, SPLIT_COLUMN, split)  # first: the column choice then offers the label last
         frames.append(frame)
     return pd.concat(frames, ignore_index=True).to_csv(index=False)
 
@@ -125,7 +128,7 @@ def _default_label(header, body, numeric) -> str:
     """
     for j in range(len(header) - 1, -1, -1):
         values = {r[j] for r in body if j < len(r)}
-        if header[j] == "split":
+        if header[j] == SPLIT_COLUMN:
             continue
         if header[j] not in numeric and 2 <= len(values) <= MAX_CLASSES:
             return header[j]
