@@ -173,6 +173,8 @@ def test_browser_updates_in_place_and_counts_frames(tmp_path):
             errors = []
             for page in pages:  # the same app open twice: two sessions, both live
                 page.on("pageerror", lambda error: errors.append(str(error)))
+                # live_chart.js logs a figure Plotly could not draw (and starts the div afresh).
+                page.on("console", lambda m: m.text.startswith("live chart") and errors.append(m.text))
                 page.goto(url)
             page = pages[0]
             page.wait_for_selector(f"{DEMO} svg.main-svg .hm image", timeout=60_000)
@@ -184,36 +186,46 @@ def test_browser_updates_in_place_and_counts_frames(tmp_path):
             assert page.get_attribute(DEMO, "data-test-mark") == "kept"
             assert page.locator(".live-chart").count() == 2
             assert page.get_attribute(f"{DEMO} .hm image", "href") != href  # new pixels
+            # Frames keep coming (a loaded CI machine drew 0 in a fixed 3 s once: wait for them).
             begun, t0 = _frames(page), time.monotonic()
-            page.wait_for_timeout(3000)
+            _wait_frames(page, begun + 3)
             rate = (_frames(page) - begun) / (time.monotonic() - t0)
             print(f"live_chart demo: {rate:.1f} frames/s")  # speed is bench/'s business
-            assert rate > 0
             assert _frames(pages[1]) > 0  # the second tab draws too
-            _zoom_survives_updates(page)
+            _zoom_survives_updates(page, errors)
             _download_png(page)
             assert not errors
         finally:
             browser.close()
 
 
-def _zoom_survives_updates(page):
-    """A box zoom made with the mouse is kept through later redraws (layout.uirevision)."""
+def _zoom_survives_updates(page, errors):
+    """A box zoom made with the mouse is kept through later redraws (layout.uirevision).
+
+    On a loaded machine a redraw can land in the middle of a drag and lose it, and Streamlit can
+    remount the element (a new div: nothing of the old plot is kept, the mark is gone). Neither is
+    what this test is about: it tries up to three times to zoom one div and watch it redraw.
+    """
     ranges = f"document.querySelector('{DEMO}')._fullLayout.xaxis.range"
-    # A drag that a redraw lands in the middle of can be lost on a loaded machine (the full
-    # suite lost one here, in isolation it passed): up to three tries; keeping the zoom is the test.
+    seen = []
     for _ in range(3):
+        page.eval_on_selector(DEMO, "div => div.setAttribute('data-test-mark', 'zoomed')")
         box = page.locator(f"{DEMO} .nsewdrag").bounding_box()
         page.mouse.move(box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.3)
         page.mouse.down()
         page.mouse.move(box["x"] + box["width"] * 0.6, box["y"] + box["height"] * 0.6, steps=5)
         page.mouse.up()
         zoomed = page.evaluate(ranges)
-        if zoomed[1] - zoomed[0] < 1.0:
-            break
-    assert zoomed[1] - zoomed[0] < 1.0  # was [-1, 1]
-    _wait_frames(page, _frames(page) + 3)
-    assert page.evaluate(ranges) == zoomed
+        if zoomed[1] - zoomed[0] >= 1.0:  # was [-1, 1]: the drag was lost
+            seen.append(("drag lost", zoomed))
+            continue
+        _wait_frames(page, _frames(page) + 3)
+        if page.get_attribute(DEMO, "data-test-mark") != "zoomed":
+            seen.append(("remounted", zoomed))
+            continue
+        assert page.evaluate(ranges) == zoomed, (seen, errors)
+        return
+    pytest.fail(f"no zoom could be watched through redraws: {seen} {errors}")
 
 
 def _download_png(page):
