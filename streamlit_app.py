@@ -48,10 +48,14 @@ links.keep_in_url(page, notes)
 # Drawn after the page, so it sits below the page's own settings in the sidebar.
 with st.sidebar:
     with st.expander("Display"):
-        st.selectbox("Colours", ["classic", "colorblind"], key="display.palette",
+        # index= and value= follow what a link set (a widget mounted late shows its default)
+        palettes, palette = ["classic", "colorblind"], st.session_state.get("display.palette")
+        st.selectbox("Colours", palettes, key="display.palette",
+                     index=palettes.index(palette) if palette in palettes else 0,
                      format_func={"classic": "Classic blue/orange",
                                   "colorblind": "Colour-blind safe"}.get,
                      help="The colour-blind-safe set (Okabe-Ito) keeps classes apart for "
                           "every kind of colour vision.")
         st.toggle("Projector mode", key="display.projector",
+                  value=bool(st.session_state.get("display.projector", False)),
                   help="Larger type and thicker lines for a classroom projector.")

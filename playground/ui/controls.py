@@ -39,6 +39,30 @@ def _seed(scope, name, value):
     return key
 
 
+def _seeded(scope, name, value, arg="value", options=None):
+    """The widget's key and its default, both the value in force (seeded if it has none yet).
+
+    The default is not just for show. On a freshly opened page the browser loads some widgets'
+    code late (sliders, number inputs); a run that starts before one has mounted (the user
+    picked a dataset at once) leaves that widget with its *default*, which it then sends back
+    as the user's choice. Streamlit's own default is the minimum or the first option: Points
+    became 50 and Training share 10 % (measured: once in ~8 fresh loads, dataset picked ~2 s
+    after opening). ``arg`` names the widget's default parameter: "value", "index" (a
+    selectbox) or "default" (a multiselect). With ``options`` a value that is not one of them
+    (Streamlit would refuse it) is left out.
+    """
+    key = _seed(scope, name, value)
+    current = st.session_state[key]
+    if options is None:
+        return {"key": key, arg: current}
+    options = list(options)
+    if arg == "index":
+        return {"key": key, "index": options.index(current) if current in options else 0}
+    if arg == "default":
+        return {"key": key, "default": [v for v in current if v in options]}
+    return {"key": key, arg: current} if current in options else {"key": key}
+
+
 def load(cfg: TrainConfig, scope: str = "train") -> None:
     """Make ``cfg`` the scope's settings and have every widget show it on the next draw."""
     state.set_config(cfg, scope)
@@ -98,10 +122,10 @@ def _data_controls(scope, cfg, datasets, hidden, notes):
         labels["csv"] = f"Your CSV ({state.dataset(scope).task})"
     values = {}
     if "dataset" not in hidden:
-        _seed(scope, "dataset", cfg.dataset if cfg.dataset in keys else keys[0])
         values["dataset"] = st.selectbox(
-            "Dataset", keys, key=_wkey(scope, "dataset"), help=_help("dataset"),
-            format_func=labels.get)
+            "Dataset", keys, help=_help("dataset"), format_func=labels.get,
+            **_seeded(scope, "dataset", cfg.dataset if cfg.dataset in keys else keys[0],
+                      "index", keys))
     key = values.get("dataset", cfg.dataset)
     if key == "csv":
         return _csv_controls(scope, cfg, hidden, values)
@@ -112,16 +136,15 @@ def _data_controls(scope, cfg, datasets, hidden, notes):
     elif key != "catdog":
         values["columns"] = ()
     if key == "blobs" and "n_classes" not in hidden:
-        values["n_classes"] = st.slider("Classes", 3, 5, key=_seed(scope, "n_classes",
-                                                                   cfg.n_classes),
-                                        help=_help("n_classes"))
+        values["n_classes"] = st.slider("Classes", 3, 5, help=_help("n_classes"),
+                                        **_seeded(scope, "n_classes", cfg.n_classes))
     if spec.two_d:
         _samples_and_noise(scope, cfg, hidden, values)
     values.update(_split_and_seed(scope, cfg, hidden))
     if spec.two_d and "features" not in hidden:
         values["features"] = tuple(st.multiselect(
-            "Extra input features", DERIVED_KEYS, key=_seed(scope, "features", list(cfg.features)),
-            help=_help("features")))
+            "Extra input features", DERIVED_KEYS, help=_help("features"),
+            **_seeded(scope, "features", list(cfg.features), "default", DERIVED_KEYS)))
     else:
         values["features"] = ()
     return values
@@ -138,7 +161,7 @@ def _csv_controls(scope, cfg, hidden, values):
     if data.task != "regression" and "label_noise" not in hidden:
         values["label_noise"] = st.slider(
             "Flipped labels (%)", 0, 30, help=_help("label_noise"),
-            key=_seed(scope, "label_noise", round(cfg.label_noise * 100))) / 100
+            **_seeded(scope, "label_noise", round(cfg.label_noise * 100))) / 100
     values.update(_split_and_seed(scope, cfg, hidden))
     values["features"] = ()  # x1^2, sin x1 ... are for the 2-D plane only
     return values
@@ -147,14 +170,14 @@ def _csv_controls(scope, cfg, hidden, values):
 def _samples_and_noise(scope, cfg, hidden, values):
     if "n_samples" not in hidden:
         values["n_samples"] = st.slider("Points", 50, 5000, step=10, help=_help("n_samples"),
-                                        key=_seed(scope, "n_samples", cfg.n_samples))
+                                        **_seeded(scope, "n_samples", cfg.n_samples))
     if "noise" not in hidden:
         values["noise"] = st.slider("Noise (%)", 0, 50, help=_help("noise"),
-                                    key=_seed(scope, "noise", round(cfg.noise * 100))) / 100
+                                    **_seeded(scope, "noise", round(cfg.noise * 100))) / 100
     if "label_noise" not in hidden:
         values["label_noise"] = st.slider(
             "Flipped labels (%)", 0, 30, help=_help("label_noise"),
-            key=_seed(scope, "label_noise", round(cfg.label_noise * 100))) / 100
+            **_seeded(scope, "label_noise", round(cfg.label_noise * 100))) / 100
 
 
 def _split_and_seed(scope, cfg, hidden):
@@ -162,12 +185,13 @@ def _split_and_seed(scope, cfg, hidden):
     if "train_ratio" not in hidden:
         values["train_ratio"] = st.slider(
             "Training share (%)", 10, 90, step=5, help=_help("train_ratio"),
-            key=_seed(scope, "train_ratio", round(cfg.train_ratio * 100))) / 100
+            **_seeded(scope, "train_ratio", round(cfg.train_ratio * 100))) / 100
     if "data_seed" not in hidden:
         left, right = st.columns([3, 2], vertical_alignment="bottom")
-        key = _seed(scope, "data_seed", cfg.data_seed)
+        seeded = _seeded(scope, "data_seed", cfg.data_seed)
+        key = seeded["key"]
         values["data_seed"] = left.number_input("Data seed", 0, FIELDS["data_seed"].allowed[1],
-                                                key=key, help=_help("data_seed"))
+                                                help=_help("data_seed"), **seeded)
         right.button("Regenerate", key=_wkey(scope, "regenerate"), on_click=_next_seed,
                      args=(key,), help="Draw new points: the next data seed.")
     return values
@@ -180,10 +204,12 @@ def _next_seed(key):
 def _catdog_axes(scope, cfg, notes):
     default = list(cfg.columns) if len(cfg.columns) == 2 else list(CATDOG_FEATURES[:2])
     left, right = st.columns(2)
-    x = left.selectbox("x feature", CATDOG_FEATURES, key=_seed(scope, "col_x", default[0]),
-                       format_func=feature_label, help="The measurement along the horizontal axis.")
-    y = right.selectbox("y feature", CATDOG_FEATURES, key=_seed(scope, "col_y", default[1]),
-                        format_func=feature_label, help="The measurement along the vertical axis.")
+    x = left.selectbox("x feature", CATDOG_FEATURES, format_func=feature_label,
+                       help="The measurement along the horizontal axis.",
+                       **_seeded(scope, "col_x", default[0], "index", CATDOG_FEATURES))
+    y = right.selectbox("y feature", CATDOG_FEATURES, format_func=feature_label,
+                        help="The measurement along the vertical axis.",
+                        **_seeded(scope, "col_y", default[1], "index", CATDOG_FEATURES))
     if x == y:
         st.warning("Pick two different features; the previous pair stays in use.")
         return tuple(cfg.columns) if len(cfg.columns) == 2 else tuple(CATDOG_FEATURES[:2])
@@ -195,30 +221,31 @@ def _network_controls(scope, cfg, hidden):
     values = {}
     widths = state.get(scope, "widths") or (list(cfg.hidden) + [4] * MAX_WIDTHS)[:MAX_WIDTHS]
     if "hidden" not in hidden:
-        depth = st.slider("Hidden layers", 0, 8, key=_seed(scope, "depth", len(cfg.hidden)),
+        depth = st.slider("Hidden layers", 0, 8, **_seeded(scope, "depth", len(cfg.hidden)),
                           help="How many layers of neurons sit between input and output.")
         cols = st.columns(2)
         for i in range(depth):
             widths[i] = cols[i % 2].number_input(
-                f"Neurons in layer {i + 1}", 1, 128, key=_seed(scope, f"width{i}", widths[i]),
+                f"Neurons in layer {i + 1}", 1, 128, **_seeded(scope, f"width{i}", widths[i]),
                 help=_help("hidden") if i == 0 else None)
         state.put(scope, "widths", widths)  # remembered even for layers removed for now
         values["hidden"] = tuple(int(w) for w in widths[:depth])
     if "activation" not in hidden:
         values["activation"] = st.selectbox(
-            "Activation", list(ACTIVATIONS), key=_seed(scope, "activation", cfg.activation),
-            format_func=lambda k: ACTIVATIONS[k].label, help=_help("activation"))
+            "Activation", list(ACTIVATIONS), format_func=lambda k: ACTIVATIONS[k].label,
+            help=_help("activation"),
+            **_seeded(scope, "activation", cfg.activation, "index", ACTIVATIONS))
     if "init" not in hidden:
         values["init"] = st.selectbox("Initial weights", list(INITIALIZERS),
-                                      key=_seed(scope, "init", cfg.init),
+                                      **_seeded(scope, "init", cfg.init, "index", INITIALIZERS),
                                       format_func=INIT_LABELS.get, help=_help("init"))
     if "init_seed" not in hidden:
         left, right = st.columns(2)
         values["init_seed"] = left.number_input("Weight seed", 0, FIELDS["init_seed"].allowed[1],
-                                                key=_seed(scope, "init_seed", cfg.init_seed),
+                                                **_seeded(scope, "init_seed", cfg.init_seed),
                                                 help=_help("init_seed"))
         values["bias_init"] = right.number_input("Initial bias", -1.0, 1.0, step=0.1,
-                                                 key=_seed(scope, "bias_init", cfg.bias_init),
+                                                 **_seeded(scope, "bias_init", cfg.bias_init),
                                                  help=_help("bias_init"))
     return values
 
@@ -230,31 +257,33 @@ def _training_controls(scope, cfg, values, hidden, notes):
     if "loss" not in hidden:
         out["loss"] = _loss_choice(scope, cfg, task, notes)
     if "optimizer" not in hidden:
-        out["optimizer"] = st.selectbox("Optimizer", list(OPTIMIZER_LABELS),
-                                        key=_seed(scope, "optimizer", cfg.optimizer),
-                                        format_func=OPTIMIZER_LABELS.get, help=_help("optimizer"))
+        out["optimizer"] = st.selectbox(
+            "Optimizer", list(OPTIMIZER_LABELS), format_func=OPTIMIZER_LABELS.get,
+            help=_help("optimizer"),
+            **_seeded(scope, "optimizer", cfg.optimizer, "index", OPTIMIZER_LABELS))
     optimizer = out.get("optimizer", cfg.optimizer)
     if "lr" not in hidden:
-        out["lr"] = st.select_slider("Learning rate", _log_steps(LR_STEPS, cfg.lr),
-                                     key=_seed(scope, "lr", cfg.lr), format_func=_fmt_rate,
-                                     help=_help("lr"))
+        lr_steps = _log_steps(LR_STEPS, cfg.lr)
+        out["lr"] = st.select_slider("Learning rate", lr_steps, format_func=_fmt_rate,
+                                     help=_help("lr"),
+                                     **_seeded(scope, "lr", cfg.lr, options=lr_steps))
     for name in OPTIMIZER_SETTINGS[optimizer]:
         if name not in hidden:
             top = FIELDS[name].allowed[1]
             out[name] = st.slider(name.capitalize(), 0.0, top, step=0.001 if top < 0.9999
-                                  else 0.0001, key=_seed(scope, name, getattr(cfg, name)),
+                                  else 0.0001, **_seeded(scope, name, getattr(cfg, name)),
                                   help=_help(name), format="%.4g")
     if "batch_size" not in hidden:
         out["batch_size"] = _batch_size(scope, cfg, values, notes)
     if "penalty" not in hidden:
         left, right = st.columns([3, 2])  # room for "Regularisation" beside its help icon
-        out["penalty"] = left.selectbox("Regularisation", list(PENALTIES),
-                                        key=_seed(scope, "penalty", cfg.penalty),
-                                        format_func=lambda k: PENALTIES[k].label,
-                                        help=_help("penalty"))
+        out["penalty"] = left.selectbox(
+            "Regularisation", list(PENALTIES), format_func=lambda k: PENALTIES[k].label,
+            help=_help("penalty"), **_seeded(scope, "penalty", cfg.penalty, "index", PENALTIES))
+        rate_steps = _log_steps(RATE_STEPS, cfg.penalty_rate)
         out["penalty_rate"] = right.select_slider(
-            "Rate", _log_steps(RATE_STEPS, cfg.penalty_rate), format_func=_fmt_rate,
-            key=_seed(scope, "penalty_rate", cfg.penalty_rate), help=_help("penalty_rate"))
+            "Rate", rate_steps, format_func=_fmt_rate, help=_help("penalty_rate"),
+            **_seeded(scope, "penalty_rate", cfg.penalty_rate, options=rate_steps))
         # Either one alone does nothing: say so rather than train as if nothing were chosen.
         if out["penalty"] != "none" and not out["penalty_rate"]:
             st.caption(f"{PENALTIES[out['penalty']].label} acts once its rate is above 0.")
@@ -262,14 +291,14 @@ def _training_controls(scope, cfg, values, hidden, notes):
             st.caption("The rate acts once a penalty (L1 or L2) is chosen.")
     if "epochs" not in hidden:
         out["epochs"] = st.number_input("Epoch limit", 1, 100_000, step=100, help=_help("epochs"),
-                                        key=_seed(scope, "epochs", cfg.epochs))
+                                        **_seeded(scope, "epochs", cfg.epochs))
     if "early_stopping" not in hidden:
         left, right = st.columns([3, 2], vertical_alignment="bottom")
-        out["early_stopping"] = left.checkbox("Early stopping", help=_help("early_stopping"),
-                                              key=_seed(scope, "early_stopping",
-                                                        cfg.early_stopping))
+        out["early_stopping"] = left.checkbox(
+            "Early stopping", help=_help("early_stopping"),
+            **_seeded(scope, "early_stopping", cfg.early_stopping))
         out["patience"] = right.number_input("Patience", 1, 10_000, help=_help("patience"),
-                                             key=_seed(scope, "patience", cfg.patience))
+                                             **_seeded(scope, "patience", cfg.patience))
     return out
 
 
@@ -284,9 +313,9 @@ def _loss_choice(scope, cfg, task, notes):
             notes.append(f"{LOSSES[old].label} does not fit a {task} task: the loss is now "
                          f"{LOSSES[TASK_LOSSES[task][0]].label}.")
         st.session_state[key] = "auto"
-    _seed(scope, "loss", cfg.loss if cfg.loss in choices else "auto")
+    seeded = _seeded(scope, "loss", cfg.loss if cfg.loss in choices else "auto", "index", choices)
     usual = LOSSES[TASK_LOSSES[task][0]].label
-    return st.selectbox("Loss", choices, key=key, help=_help("loss"),
+    return st.selectbox("Loss", choices, help=_help("loss"), **seeded,
                         format_func=lambda k: f"Auto ({usual})" if k == "auto" else LOSSES[k].label)
 
 
@@ -303,5 +332,5 @@ def _batch_size(scope, cfg, values, notes):
     if st.session_state.get(key, cfg.batch_size) > n_train:
         notes.append(f"Batch size capped at the {n_train} training points (full batch).")
         st.session_state[key] = n_train
-    _seed(scope, "batch_size", min(cfg.batch_size, n_train))
-    return st.slider("Batch size", 1, n_train, key=key, help=_help("batch_size"))
+    return st.slider("Batch size", 1, n_train, help=_help("batch_size"),
+                     **_seeded(scope, "batch_size", min(cfg.batch_size, n_train)))
