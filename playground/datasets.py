@@ -597,6 +597,16 @@ def _read_catdog() -> pd.DataFrame:
     return frame
 
 
+def training_rows(key: str, n_samples: int, train_ratio: float) -> int:
+    """How many training rows the pages count on for the batch-size slider (at least 2).
+
+    ``n_samples`` counts for the 2-D datasets; the cat/dog table has its own size. Not for an
+    uploaded CSV, whose size only the upload knows.
+    """
+    n = len(_read_catdog()) if key == "catdog" else n_samples
+    return max(2, round(n * train_ratio))
+
+
 def load_catdog() -> pd.DataFrame:
     """The shipped cat/dog table (``data/catdog.csv``) as a fresh DataFrame.
 

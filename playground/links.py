@@ -33,7 +33,7 @@ from typing import Mapping
 
 from playground.charts import PALETTES
 from playground.config import FIELDS, Field, TrainConfig
-from playground.datasets import CATDOG_FEATURES, DATASETS
+from playground.datasets import CATDOG_FEATURES, DATASETS, training_rows
 from playground.losses import TASK_LOSSES
 
 # Controls the settings sidebar can hide, in the sidebar's order. A few settings share one
@@ -52,6 +52,7 @@ SHARED_CONTROL = {"bias_init": "init_seed", "penalty_rate": "penalty",
 TEACHER_KEYS = ("hide", "show", "autoplay", "at")
 DISPLAY_KEYS = ("projector", "palette")
 IGNORED_KEYS = ("embed", "embed_options")  # Streamlit's own; never settings
+PERCENT_FIELDS = ("noise", "label_noise", "train_ratio")  # sliders in whole percents
 MAX_AT = 20_000  # most epochs a link may ask to train on opening
 MAX_VALUE_CHARS = 300  # a longer value is not a setting anyone typed
 NONE = "none"
@@ -320,6 +321,27 @@ def _mend_combinations(values: dict, base: TrainConfig, datasets, notes: list) -
         notes.append(f"loss={loss!r} does not fit the {spec.task} task of {spec.label}: the "
                      "task's usual loss is used.")
         values["loss"] = "auto"
+    _as_the_controls_show(values, base, spec, notes)
+
+
+def _as_the_controls_show(values, base, spec, notes):
+    """Round and cap as the page's controls will, before anything trains on the link.
+
+    Otherwise the page's first draw changes the setting (label_noise 0.025 shows as 2 %) and
+    starts a new run: the epochs an ``at=`` link trained to are gone, and the note says the
+    user changed something.
+    """
+    for name in PERCENT_FIELDS:
+        if name in values and round(values[name] * 100) / 100 != values[name]:
+            shown = round(values[name] * 100) / 100
+            notes.append(f"{name}: the link's {values[name]:g} became {shown:g} (the slider "
+                         "moves in whole percents).")
+            values[name] = shown
+    rows = training_rows(spec.key, values.get("n_samples", base.n_samples),
+                         values.get("train_ratio", base.train_ratio))
+    if values.get("batch_size", base.batch_size) > rows:
+        notes.append(f"batch_size: capped at the {rows} training points (full batch).")
+        values["batch_size"] = rows
 
 
 def _mend_columns(values, base, spec, notes):

@@ -16,7 +16,7 @@ import pytest
 
 from playground import links
 from playground.config import FIELDS, MAX_SEED, Field, TrainConfig
-from playground.datasets import CATDOG_FEATURES, DATASETS
+from playground.datasets import CATDOG_FEATURES, DATASETS, training_rows
 from playground.losses import TASK_LOSSES
 
 
@@ -33,7 +33,7 @@ def _random_value(field, rng, dataset):
         pick = rng.random()
         if pick < 0.2:
             return float(rng.choice([low, high]))
-        if pick < 0.5:  # the percent grid the sliders use
+        if pick < 0.5 or field.name in links.PERCENT_FIELDS:  # the sliders' percent grid
             return min(high, max(low, round(float(rng.uniform(low, high)) * 100) / 100))
         return float(rng.uniform(low, high))  # any double: repr must read back exactly
     if kind == "bool":
@@ -66,7 +66,10 @@ def random_config(rng) -> TrainConfig:
     for name, field in FIELDS.items():
         if name != "dataset" and rng.random() < 0.5:
             values[name] = _random_value(field, rng, dataset)
-    return TrainConfig(**values)
+    config = TrainConfig(**values)
+    # As the pages can have it: the batch is at most the training set.
+    rows = training_rows(dataset, config.n_samples, config.train_ratio)
+    return config.replace(batch_size=min(config.batch_size, rows))
 
 
 @pytest.mark.parametrize("seed", range(10))
@@ -161,6 +164,8 @@ def _reads_cleanly(field, text):
             return False
         low, high = field.allowed
         whole = field.kind == "float" or number == int(number) if math.isfinite(number) else False
+        if field.name in links.PERCENT_FIELDS and math.isfinite(number):
+            whole = round(number * 100) / 100 == number  # the page's sliders move in percents
         return math.isfinite(number) and whole and low <= number <= high
     if field.kind == "bool":
         return text.lower() in links.TRUE + links.FALSE

@@ -135,6 +135,21 @@ def test_a_link_that_asks_to_train_far_is_capped_by_the_epoch_limit():
     assert run_of(at).trainer.epoch == 12 and run_of(at).trainer.status == "done"
 
 
+@pytest.mark.parametrize("params, name, shown", [
+    ({"label_noise": "0.025"}, "label_noise", 0.02),
+    ({"n_samples": "100", "train_ratio": "0.2", "batch_size": "64"}, "batch_size", 20)])
+def test_a_link_trained_to_an_epoch_keeps_it_when_the_page_rounds_a_value(params, name, shown):
+    # The rounding once came from the page's first draw, AFTER the link had trained to its
+    # epoch: a new run started at 0 and the note blamed the user for changing the setting.
+    at = app({**params, "at": "20"})
+    assert getattr(at.session_state["train.config"], name) == shown
+    assert run_of(at).trainer.epoch == 20
+    at.run()
+    assert run_of(at).trainer.epoch == 20 and not any("new run" in i.value for i in at.info)
+    notes = [w.value for w in at.warning if "could not be used" in w.value]
+    assert notes and f"{name}" in notes[0] and f"{shown:g}" in notes[0]
+
+
 def test_values_the_page_controls_round_are_reported():
     at = app({"noise": "0.123"})
     notes = [w.value for w in at.warning if "could not be used" in w.value]

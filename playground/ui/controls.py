@@ -13,7 +13,7 @@ import streamlit as st
 
 from playground.activations import ACTIVATIONS
 from playground.config import DERIVED_KEYS, FIELDS, TrainConfig
-from playground.datasets import CATDOG_FEATURES, DATASETS, feature_label, load_catdog
+from playground.datasets import CATDOG_FEATURES, DATASETS, feature_label, training_rows
 from playground.links import NETWORK_CONTROLS, TRAINING_CONTROLS
 from playground.losses import LOSSES, PENALTIES, TASK_LOSSES
 from playground.network import INITIALIZERS
@@ -320,14 +320,13 @@ def _loss_choice(scope, cfg, task, notes):
 
 
 def _batch_size(scope, cfg, values, notes):
-    n = values.get("n_samples", cfg.n_samples)
-    uploaded = state.dataset(scope) if values.get("dataset", cfg.dataset) == "csv" else None
+    dataset, ratio = values.get("dataset", cfg.dataset), values.get("train_ratio", cfg.train_ratio)
+    uploaded = state.dataset(scope) if dataset == "csv" else None
     if uploaded is not None:
-        n = len(uploaded.X_train) + len(uploaded.X_test)
-    elif values.get("dataset", cfg.dataset) == "catdog":
-        n = len(load_catdog())
-    # At least 2: a slider needs a range (a 10-row upload at a 10 % share has 1 training row).
-    n_train = max(2, round(n * values.get("train_ratio", cfg.train_ratio)))
+        # At least 2: a slider needs a range (a 10-row upload at a 10 % share has 1 training row).
+        n_train = max(2, round((len(uploaded.X_train) + len(uploaded.X_test)) * ratio))
+    else:
+        n_train = training_rows(dataset, values.get("n_samples", cfg.n_samples), ratio)
     key = _wkey(scope, "batch_size")
     if st.session_state.get(key, cfg.batch_size) > n_train:
         notes.append(f"Batch size capped at the {n_train} training points (full batch).")
