@@ -84,6 +84,9 @@ def test_a_deep_link_on_a_fresh_server_goes_through_the_entry_file():
         page = browser.new_page(viewport={"width": 1200, "height": 900})
         page.goto(f"{url}/lessons?lr=0.3")
         page.get_by_role("heading", name=re.compile("Lessons")).first.wait_for(timeout=60_000)
+        challenges = page.get_by_role("tab", name=re.compile("^Challenges"))
+        challenges.click()
+        page.get_by_role("button", name="Start this challenge").first.wait_for(timeout=30_000)
         nav = page.get_by_test_id("stSidebarNav")
         nav.get_by_text("Cats vs dogs", exact=True).wait_for(timeout=30_000)
         nav.get_by_text("Train", exact=True).click()
@@ -93,6 +96,10 @@ def test_a_deep_link_on_a_fresh_server_goes_through_the_entry_file():
         # next talks to the browser, so a loop that reads page.url alone can wait forever.
         wait_until(lambda: "lr=0.3" in page.evaluate("location.href"),
                    what="the link's lr in the Train page's address")
+        # Back on Lessons, the tab the learner had open is open again.
+        nav.get_by_text("Lessons", exact=True).click()
+        wait_until(lambda: challenges.get_attribute("aria-selected") == "true",
+                   what="the Challenges tab to be open again")
         browser.close()
 
 
