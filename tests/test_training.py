@@ -7,6 +7,7 @@ import pytest
 
 from playground.config import FIELDS, TrainConfig
 from playground.losses import LOSSES
+from playground import training
 from playground.training import Trainer
 
 
@@ -307,3 +308,21 @@ def test_an_epoch_limit_lowered_below_the_current_epoch_ends_the_run_at_once():
     assert "epoch limit (3)" in trainer.message
     trainer.update_config(trainer.config.replace(epochs=8))  # raised again: it may go on
     assert trainer.can_train
+
+
+def test_training_and_the_grid_use_one_blas_thread_and_give_the_others_back():
+    pools = training._blas_pools()
+    before = [pool.get_num_threads() for pool in pools]
+    trainer = Trainer(TrainConfig(dataset="moons", n_samples=100, hidden=(4,), epochs=10))
+    seen, run_epoch = [], trainer.run_epoch
+
+    def watched():
+        seen.append([pool.get_num_threads() for pool in pools])
+        return run_epoch()
+
+    trainer.run_epoch = watched
+    trainer.run(epochs=2)
+    assert pools and seen == [[1] * len(pools)] * 2
+    assert [pool.get_num_threads() for pool in pools] == before
+    trainer.grid(20)
+    assert [pool.get_num_threads() for pool in pools] == before
