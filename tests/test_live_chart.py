@@ -174,7 +174,8 @@ def test_browser_updates_in_place_and_counts_frames(tmp_path):
             for page in pages:  # the same app open twice: two sessions, both live
                 page.on("pageerror", lambda error: errors.append(str(error)))
                 # live_chart.js logs a figure Plotly could not draw (and starts the div afresh).
-                page.on("console", lambda m: m.text.startswith("live chart") and errors.append(m.text))
+                page.on("console", lambda m: m.text.startswith("live chart")
+                        and errors.append(m.text))
                 page.goto(url)
             page = pages[0]
             page.wait_for_selector(f"{DEMO} svg.main-svg .hm image", timeout=60_000)

@@ -514,7 +514,7 @@ def test_reading_columns_leaves_unchosen_ones_unchecked():
 
 
 def _shown_by_default(widget) -> bool:
-    """Whether the widget's default (what the browser shows before it knows a value) is its value."""
+    """Whether the widget's default (what a browser shows before it knows a value) is its value."""
     p = widget.proto
     kind = type(widget).__name__
     if kind == "SelectSlider":

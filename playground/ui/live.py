@@ -72,7 +72,7 @@ def controls(scope: str = "train") -> None:
                  help="Back to epoch 0 with the same starting weights (same seeds).")
     if f"{scope}.speed" not in st.session_state:
         st.session_state[f"{scope}.speed"] = DEFAULT_SPEED
-    # value= as well as the key: a widget the browser mounts late shows its default (controls._seeded)
+    # value= as well as the key: see controls._seeded
     speed.select_slider("Speed (epochs per frame)", list(SPEEDS), key=f"{scope}.speed",
                         value=st.session_state[f"{scope}.speed"],
                         help="One epoch per frame lets you watch every update; faster "
