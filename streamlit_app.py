@@ -18,6 +18,9 @@ PROJECTOR_CSS = """<style>
 html { font-size: 21px; }
 [data-testid="stMainBlockContainer"] { padding-left: 1.5rem; padding-right: 1.5rem; }
 [data-testid="stSidebar"] { width: 400px !important; }
+/* Button labels wrap instead of ending in "..." ("One SGD step on this ani..." at this size). */
+[data-testid^="stBaseButton"] [data-testid="stMarkdownContainer"] {
+  white-space: normal; overflow: visible; text-overflow: clip; }
 </style>"""
 # The sidebar's width in pixels: two controls side by side ("Regularisation" beside its rate)
 # need more than Streamlit's default.

@@ -41,7 +41,10 @@ def pair_figure(X: np.ndarray, y: np.ndarray, feature_names, class_names, *, nam
         pick = y == k
         trace = {"type": "splom", "name": cls, "showupperhalf": False,
                  "diagonal": {"visible": False},
-                 "dimensions": [{"label": feature_label(f), "values": X[pick, j].astype(np.float32)}
+                 # The unit on a line of its own: six titles side by side ran into each other
+                 # ("body mass (kg)oulder height (cm)") on a laptop in projector mode.
+                 "dimensions": [{"label": feature_label(f).replace(" (", "<br>("),
+                                 "values": X[pick, j].astype(np.float32)}
                                 for j, f in enumerate(feature_names)],
                  "marker": {"color": palette[k], "size": 4, "opacity": 0.6,
                             "line": {"width": 0}}}
@@ -50,7 +53,7 @@ def pair_figure(X: np.ndarray, y: np.ndarray, feature_names, class_names, *, nam
             trace["hovertemplate"] = f"{cls}: %{{text}}<extra></extra>"
         data.append(trace)
     layout = _base_layout(height, dragmode="select",
-                          margin={"l": 70, "r": 20, "t": 30, "b": 60},
+                          margin={"l": 80, "r": 20, "t": 30, "b": 70},
                           legend={"orientation": "h", "y": 1.02, "x": 0, "yanchor": "bottom"})
     return {"data": data, "layout": layout}
 

@@ -187,7 +187,7 @@ def _split_and_seed(scope, cfg, hidden):
             "Training share (%)", 10, 90, step=5, help=_help("train_ratio"),
             **_seeded(scope, "train_ratio", round(cfg.train_ratio * 100))) / 100
     if "data_seed" not in hidden:
-        left, right = st.columns([3, 2], vertical_alignment="bottom")
+        left, right = st.columns(2, vertical_alignment="bottom")  # [3, 2] cut "Regene..."
         seeded = _seeded(scope, "data_seed", cfg.data_seed)
         key = seeded["key"]
         values["data_seed"] = left.number_input("Data seed", 0, FIELDS["data_seed"].allowed[1],
