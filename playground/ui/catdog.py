@@ -429,7 +429,7 @@ def results(run: state.Run, columns, palette, key: str) -> None:
     trainer = run.trainer
     last = trainer.history.last()
     matrices = teaching.confusions(trainer)
-    left, right = st.columns([2, 3])
+    left, right = views.chart_columns([2, 3])  # stacked in projector mode: the table needs width
     with left:
         a, b = st.columns(2)
         a.metric("Training accuracy", f"{last['train_accuracy']:.1%}")
@@ -450,13 +450,13 @@ def _wrong_table(trainer: Trainer, columns) -> pd.DataFrame:
     rows = teaching.most_wrong(trainer, k=10)
     names = trainer.dataset.class_names
     data = trainer.dataset
-    table = pd.DataFrame({
-        "set": [r.split for r in rows],
+    table = pd.DataFrame({  # the probabilities before "set": all of them fit on a laptop
         "breed": [r.name for r in rows],
         "species": [names[r.label] for r in rows],
         "network says": [names[int(r.p_dog > 0.5)] for r in rows],
         f"P({names[0]})": [1 - r.p_dog for r in rows],
         f"P({names[1]})": [r.p_dog for r in rows],
+        "set": [r.split for r in rows],
     })
     for j, name in enumerate(columns):
         table[feature_label(name)] = [
@@ -466,5 +466,9 @@ def _wrong_table(trainer: Trainer, columns) -> pd.DataFrame:
 
 def _wrong_columns(trainer: Trainer) -> dict:
     names = trainer.dataset.class_names
-    return {f"P({c})": st.column_config.ProgressColumn(f"P({c})", min_value=0.0, max_value=1.0,
-                                                       format="percent") for c in names}
+    # Narrow text columns, so both probability bars fit beside them on a laptop (the second was
+    # cut at the edge); the measurements after them scroll sideways.
+    narrow = {c: st.column_config.TextColumn(c, width="small") for c in ("set", "species")}
+    return {**narrow, **{f"P({c})": st.column_config.ProgressColumn(
+        f"P({c})", min_value=0.0, max_value=1.0, format="percent", width="small")
+        for c in names}}
