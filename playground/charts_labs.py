@@ -428,9 +428,15 @@ def warped_figure(lines, points, labels, *, task: str, palette=PALETTES["classic
         data = [{"type": "scatter3d", **line, "x": flat[:, 0], "y": flat[:, 1], "z": flat[:, 2]},
                 {"type": "scatter3d", **dots, "x": points[:, 0], "y": points[:, 1],
                  "z": points[:, 2]}]
-        scene = {name: {"title": _scene_title(text)}
+        scene = {name: {"title": _scene_title(text), "nticks": 5}
                  for name, text in zip(("xaxis", "yaxis", "zaxis"), axis_titles)}
         scene["camera"] = {"eye": SCENE_EYE}
+        # True proportions, but no axis under half the longest: a direction with 1 % of the
+        # spread drew a flat pancake whose tick labels and title piled up on each other.
+        spread = np.nanmax(flat, axis=0) - np.nanmin(flat, axis=0) + 1e-9
+        ratio = np.maximum(spread / spread.max(), 0.5)
+        scene["aspectmode"] = "manual"
+        scene["aspectratio"] = {name: float(r) for name, r in zip("xyz", ratio)}
         return {"data": data, "layout": _layout(height, scene=scene,
                                                 title={"text": title, "x": 0.02})}
     data = [{"type": "scatter", **line, "x": flat[:, 0], "y": flat[:, 1]},
