@@ -7,7 +7,7 @@ settings back into the URL on every run (see playground/ui/links.py).
 
 import streamlit as st
 
-from playground.ui import links
+from playground.ui import links, state
 from playground.ui.live_chart import preload_plotly
 
 # Streamlit sizes its type and spacing in rem: a larger root size enlarges the whole page evenly.
@@ -51,14 +51,11 @@ links.keep_in_url(page, notes)
 # Drawn after the page, so it sits below the page's own settings in the sidebar.
 with st.sidebar:
     with st.expander("Display"):
-        # index= and value= follow what a link set (a widget mounted late shows its default)
-        palettes, palette = ["classic", "colorblind"], st.session_state.get("display.palette")
-        st.selectbox("Colours", palettes, key="display.palette",
-                     index=palettes.index(palette) if palette in palettes else 0,
+        palettes = ["classic", "colorblind"]  # defaults follow what a link set (state.keyed)
+        st.selectbox("Colours", palettes, **state.keyed("display.palette", "index", palettes),
                      format_func={"classic": "Classic blue/orange",
                                   "colorblind": "Colour-blind safe"}.get,
                      help="The colour-blind-safe set (Okabe-Ito) keeps classes apart for "
                           "every kind of colour vision.")
-        st.toggle("Projector mode", key="display.projector",
-                  value=bool(st.session_state.get("display.projector", False)),
+        st.toggle("Projector mode", **state.keyed("display.projector"),
                   help="Larger type and thicker lines for a classroom projector.")

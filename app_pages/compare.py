@@ -27,10 +27,10 @@ with st.container(border=True):
     values_key = f"labs.compare.values.{field}"
     if values_key not in st.session_state:
         st.session_state[values_key] = compare.default_values(sweep, trainer.task, n_train)
-    values = middle.multiselect("Values, one run each", sweep.choices(trainer.task, n_train),
-                                key=values_key, persist_state="session", format_func=sweep.show,
-                                default=[v for v in st.session_state[values_key]
-                                         if v in sweep.choices(trainer.task, n_train)],
+    choices = sweep.choices(trainer.task, n_train)
+    values = middle.multiselect("Values, one run each", choices, persist_state="session",
+                                format_func=sweep.show,
+                                **state.keyed(values_key, "default", choices),
                                 max_selections=compare.MAX_RUNS,
                                 help=f"2 to {compare.MAX_RUNS} values.")
     epochs = right.number_input("Epochs per run", 1, 5000, value=min(base.epochs, 200),

@@ -56,7 +56,7 @@ def frame():
         stride = max(1, len(kept) // 50)
         current = kept[min(kept.index(current) + stride, len(kept) - 1)]
     st.session_state[EPOCH_KEY] = current
-    epoch = st.select_slider("Epoch", kept, key=EPOCH_KEY, value=current)  # controls._seeded
+    epoch = st.select_slider("Epoch", kept, **state.keyed(EPOCH_KEY, options=kept))
     frozen = state.Run(labs.trainer_at(trainer, epoch))
     row = labs.history_row(trainer, epoch)
     metric = views.metric_name(trainer)

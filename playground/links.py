@@ -331,9 +331,9 @@ def _as_the_controls_show(values, base, spec, notes):
     starts a new run: the epochs an ``at=`` link trained to are gone, and the note says the
     user changed something.
     """
-    for name in PERCENT_FIELDS:
-        if name in values and round(values[name] * 100) / 100 != values[name]:
-            shown = round(values[name] * 100) / 100
+    for name in (n for n in PERCENT_FIELDS if n in values):
+        shown = round(values[name] * 100) / 100
+        if shown != values[name]:
             notes.append(f"{name}: the link's {values[name]:g} became {shown:g} (the slider "
                          "moves in whole percents).")
             values[name] = shown

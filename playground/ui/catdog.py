@@ -57,8 +57,8 @@ def pick_features(scope: str) -> tuple[str, ...]:
     if key not in st.session_state:
         st.session_state[key] = list(in_force)
     chosen = st.multiselect(
-        "Features the network sees", CATDOG_FEATURES, key=key, format_func=feature_label,
-        default=[f for f in st.session_state[key] if f in CATDOG_FEATURES],  # controls._seeded
+        "Features the network sees", CATDOG_FEATURES, format_func=feature_label,
+        **state.keyed(key, "default", CATDOG_FEATURES),
         help="Any two or more of the six measurements. Two features draw the boundary exactly; "
              "with more, the boundary is a slice through the others' medians.")
     if len(chosen) < 2:
@@ -160,8 +160,8 @@ def _typed(scope: str, trainer: Trainer) -> Example:
         key = f"{scope}.typed.{name}"
         if key not in st.session_state:
             st.session_state[key] = f"{m:g}"
-        texts.append(col.text_input(feature_label(name), key=key, persist_state="session",
-                                    value=st.session_state[key]))  # see controls._seeded
+        texts.append(col.text_input(feature_label(name), persist_state="session",
+                                    **state.keyed(key)))
     label = cols[-1].radio("Species", SPECIES, format_func=trainer.dataset.class_names.__getitem__,
                            key=f"{scope}.typed.label", help="The label the loss compares with.",
                            persist_state="session")
@@ -262,8 +262,8 @@ def step_buttons(scope: str, example: Example, current: Lab) -> None:
     if key not in st.session_state:
         st.session_state[key] = DEFAULT_STEP_RATE
     rate, step, back = st.columns([3, 2, 2], vertical_alignment="bottom")
-    value = st.session_state[key] if st.session_state[key] in STEP_RATES else None
-    rate.select_slider("Learning rate of this step", STEP_RATES, key=key, value=value,
+    rate.select_slider("Learning rate of this step", STEP_RATES,
+                       **state.keyed(key, options=STEP_RATES),
                        help="How far the step moves each weight: lr × its gradient. One "
                             "animal's gradient is not averaged with any other's, so a rate "
                             "that suits a batch can swing this one animal right over (try 0.3).",

@@ -75,9 +75,8 @@ def controls(scope: str = "train") -> None:
                  help="Back to epoch 0 with the same starting weights (same seeds).")
     if f"{scope}.speed" not in st.session_state:
         st.session_state[f"{scope}.speed"] = DEFAULT_SPEED
-    # value= as well as the key: see controls._seeded
-    speed.select_slider("Speed (epochs per frame)", list(SPEEDS), key=f"{scope}.speed",
-                        value=st.session_state[f"{scope}.speed"],
+    speed.select_slider("Speed (epochs per frame)", list(SPEEDS),
+                        **state.keyed(f"{scope}.speed", options=SPEEDS),
                         help="One epoch per frame lets you watch every update; faster "
                              "trains many epochs between two frames.", persist_state="session")
 
