@@ -7,7 +7,7 @@ settings back into the URL on every run (see playground/ui/links.py).
 
 import streamlit as st
 
-from playground.ui import links, state
+from playground.ui import classroom, links, state
 from playground.ui.live_chart import preload_plotly
 
 # Streamlit sizes its type and spacing in rem: a larger root size enlarges the whole page evenly.
@@ -45,8 +45,9 @@ links.open_link(page)  # a session's first run: load the settings the URL carrie
 if st.session_state.get("display.projector"):
     st.html(PROJECTOR_CSS)
 notes = st.container()  # above the page: where an opened link's notes show
-page.run()
-links.keep_in_url(page, notes)
+with classroom.page():  # a page being opened or a button pressed goes before training ticks
+    page.run()
+    links.keep_in_url(page, notes)
 
 # Drawn after the page, so it sits below the page's own settings in the sidebar.
 with st.sidebar:

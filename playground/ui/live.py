@@ -18,7 +18,7 @@ from typing import Callable
 
 import streamlit as st
 
-from playground.ui import state
+from playground.ui import classroom, state
 
 TICK = 0.1  # seconds between frame requests while playing (a slower browser asks less often)
 # Most seconds of training per frame, so one user cannot hog the server. Measured in Chromium on
@@ -88,9 +88,14 @@ def live(scope: str, draw: Callable[[state.Run], None]) -> None:
     @st.fragment(run_every=TICK if run.playing else None)
     def frame():
         run = state.current_run(scope)
-        if run.playing:
-            _advance(run, SPEEDS[st.session_state.get(f"{scope}.speed", DEFAULT_SPEED)])
-        draw(run)
+        if not run.playing:
+            draw(run)
+            return
+        with classroom.turn(BUDGET) as turn:  # one session at a time trains and draws
+            if turn.seconds:
+                speed = SPEEDS[st.session_state.get(f"{scope}.speed", DEFAULT_SPEED)]
+                turn.train(_advance, run, speed, turn.seconds)
+            draw(run)
         if run.playing and not run.trainer.can_train:
             run.playing = False
             st.rerun()  # a full rerun turns the timer off and shows Play again
@@ -98,9 +103,9 @@ def live(scope: str, draw: Callable[[state.Run], None]) -> None:
     frame()
 
 
-def _advance(run: state.Run, epochs_per_frame: int | None) -> None:
+def _advance(run: state.Run, epochs_per_frame: int | None, seconds: float = BUDGET) -> None:
     start, before = time.perf_counter(), run.trainer.epoch
-    run.trainer.run(epochs=epochs_per_frame or 1_000_000, seconds=BUDGET)
+    run.trainer.run(epochs=epochs_per_frame or 1_000_000, seconds=seconds)
     run.frames += 1
     run.last_frame = (run.trainer.epoch - before, time.perf_counter() - start)
 

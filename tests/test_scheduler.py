@@ -1,0 +1,173 @@
+"""The class scheduler: shares, the cap, page loads first, no waiting forever.
+
+The decisions are driven by a fake clock in a small event simulation (no timing assertions:
+turns and seconds granted are counted); one test runs real threads to check that no two turns
+ever overlap.
+"""
+
+import threading
+
+import pytest
+
+from playground.scheduler import Scheduler
+
+
+class FakeClock:
+    def __init__(self):
+        self.now = 0.0
+
+    def __call__(self):
+        return self.now
+
+
+def simulate(n_players, seconds=20.0, draw=0.02, browser=0.1, step=0.001, **kwargs):
+    """Players ask for a turn, train the slice, draw, and ask again after the browser's pause.
+
+    Returns (scheduler, trained seconds per player, frames per player, busy seconds in turns).
+    """
+    clock = FakeClock()
+    sched = Scheduler(clock=clock, **kwargs)
+    ready_at = [0.0] * n_players  # when each player's browser asks next
+    in_turn = None  # (player, ends at, trained)
+    trained, frames = [0.0] * n_players, [0] * n_players
+    busy = 0.0
+    while clock.now < seconds:
+        if in_turn and clock.now >= in_turn[1]:
+            player, _, got = in_turn
+            sched.finish(player, got + draw, got)
+            trained[player] += got
+            frames[player] += 1
+            busy += got + draw
+            ready_at[player] = clock.now + browser
+            in_turn = None
+        for player in range(n_players):
+            if ready_at[player] is not None and clock.now >= ready_at[player]:
+                sched.ask(player)
+                ready_at[player] = None
+        if in_turn is None and sched._queue:
+            head = sched._queue[0]
+            turn = sched.try_start(head)
+            if turn is not None:
+                in_turn = (head, clock.now + turn.seconds + draw, turn.seconds)
+        clock.now += step
+    return sched, trained, frames, busy
+
+
+def test_one_player_alone_gets_the_full_slice_every_frame():
+    sched, trained, frames, busy = simulate(1, seconds=10)
+    # 0.05 s training + 0.02 drawing + 0.1 browser: about 5.9 frames a second, none refused.
+    assert frames[0] == pytest.approx(10 / 0.17, rel=0.05)
+    assert trained[0] == pytest.approx(frames[0] * 0.05)
+
+
+@pytest.mark.parametrize("n", [2, 8, 30])
+def test_players_share_evenly_and_the_turns_stay_under_the_cap(n):
+    seconds = 30.0
+    sched, trained, frames, busy = simulate(n, seconds=seconds, duty=0.8)
+    # The cap: turns together use at most duty of the time (plus the starting credit and one
+    # turn that may run over the end).
+    assert busy <= 0.8 * seconds + sched.burst + 0.07
+    # Fair: round robin, so the counts differ by at most one turn or so.
+    assert max(frames) - min(frames) <= 2
+    assert min(trained) >= 0.9 * max(trained)
+
+
+def test_slices_shrink_with_more_players_but_frames_keep_coming():
+    _, trained8, frames8, _ = simulate(8, seconds=20, draw=0.02)
+    _, trained30, frames30, _ = simulate(30, seconds=20, draw=0.02)
+    per_frame8 = sum(trained8) / sum(frames8)
+    per_frame30 = sum(trained30) / sum(frames30)
+    assert per_frame30 < per_frame8 < 0.05
+    assert min(frames8) / 20 >= 2.0  # every one of 8 players sees two frames a second
+    assert min(frames30) / 20 >= 0.9  # and of 30, about one (drawing alone costs 0.6 s/s here)
+
+
+def test_the_slice_never_leaves_its_bounds():
+    sched = Scheduler()
+    assert sched.slice_for(1) == sched.slice_max
+    assert sched.slice_for(1000) == sched.slice_min
+    assert all(sched.slice_min <= sched.slice_for(n) <= sched.slice_max for n in range(1, 100))
+
+
+def test_a_page_being_opened_goes_before_the_turns_of_others():
+    clock = FakeClock()
+    sched = Scheduler(clock=clock)
+    with sched.page("newcomer"):
+        sched.ask("player")
+        assert sched.try_start("player") is None
+        # The newcomer's own page may train (its first frame is drawn inside the page run).
+        sched.ask("newcomer")
+        sched.leave("player")
+        assert sched.try_start("newcomer") is not None
+        sched.finish("newcomer", 0.01)
+    sched.ask("player")
+    assert sched.try_start("player") is not None
+
+
+def test_one_turn_at_a_time_in_arrival_order():
+    clock = FakeClock()
+    sched = Scheduler(clock=clock)
+    for name in "abc":
+        sched.ask(name)
+    assert sched.try_start("b") is None  # not first in line
+    assert sched.try_start("a") is not None
+    assert sched.try_start("b") is None  # a's turn is still on
+    sched.finish("a", 0.05, 0.04)
+    assert sched.try_start("b") is not None
+
+
+def test_the_drawing_cost_is_learnt_from_the_turns():
+    sched = Scheduler()
+    for _ in range(50):
+        sched.ask("a")
+        sched.try_start("a")
+        sched.finish("a", used=0.09, trained=0.05)
+    assert sched.draw_cost == pytest.approx(0.04, abs=0.002)
+
+
+def test_players_who_stopped_asking_no_longer_count():
+    clock = FakeClock()
+    sched = Scheduler(clock=clock, idle_after=1.5)
+    for name in "abcd":
+        sched.ask(name)
+        sched.leave(name)
+    assert sched.players() == 4
+    clock.now = 2.0
+    assert sched.players() == 1
+
+
+def test_an_interrupted_wait_gives_no_training_and_leaves_the_line():
+    sched = Scheduler(wait_max=5.0)
+    sched.ask("other")
+    assert sched.try_start("other") is not None  # holds the turn
+    with sched.turn("me", cancelled=lambda: True) as turn:
+        assert turn.seconds == 0
+    assert "me" not in sched._queue
+
+
+def test_threads_never_share_a_turn_and_all_get_turns():
+    sched = Scheduler(wait_max=2.0, duty=1.0)
+    inside, overlaps = [0], [0]
+    lock = threading.Lock()
+    granted = {n: 0 for n in range(6)}
+
+    def player(name):
+        for _ in range(15):
+            with sched.turn(name) as turn:
+                if not turn.seconds:
+                    continue
+                with lock:
+                    inside[0] += 1
+                    overlaps[0] += inside[0] > 1
+                granted[name] += 1
+                sum(range(2000))  # a little work, holding the turn
+                with lock:
+                    inside[0] -= 1
+
+    threads = [threading.Thread(target=player, args=(n,)) for n in granted]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert overlaps[0] == 0
+    assert all(granted.values())
