@@ -237,8 +237,10 @@ def loss_figure(history: dict, *, metric: str = "accuracy", log_y=False, best_ep
         yaxis={"title": {"text": "loss"}, "type": "log" if log_y else "linear"},
         xaxis2={"domain": [0.72, 1], "title": {"text": "epoch"}, "anchor": "y2",
                 "rangemode": "nonnegative"},
+        # No "range" key at all for R²: a null range drew once, then Plotly.react threw
+        # ("container is not an object") on every redraw and the chart stayed empty.
         yaxis2={"title": {"text": label}, "anchor": "x2",
-                "range": [0, 1.02] if metric == "accuracy" else None},
+                **({"range": [0, 1.02]} if metric == "accuracy" else {})},
         annotations=[] if best_epoch is None else [
             {"x": best_epoch, "y": 1, "xref": "x", "yref": "paper", "text": "best",
              "showarrow": False, "yanchor": "bottom", "font": {"color": "#2a9d3f"}}])

@@ -79,6 +79,25 @@ def test_loss_figure_shows_epoch_0_alone_as_points():
     assert {t["mode"] for t in charts.loss_figure(history)["data"]} == {"lines"}
 
 
+def _nones(value, path=""):
+    """Paths of the None settings in a layout (lists are data, not settings)."""
+    if isinstance(value, dict):
+        return [p for k, v in value.items() for p in _nones(v, f"{path}.{k}")]
+    return [path] if value is None else []
+
+
+@pytest.mark.parametrize("dataset, metric", [("xor", "accuracy"), ("multi_gauss", "r2")])
+def test_loss_figure_layout_has_no_none_setting(dataset, metric):
+    # A regression run's yaxis2.range was None: Plotly.react failed on every redraw after the
+    # first ("container is not an object") and the loss chart stayed empty.
+    run = Trainer(TrainConfig(dataset=dataset, n_samples=60, hidden=(3,)))
+    run.run(epochs=2)
+    fig = charts.loss_figure({k: run.history[k] for k in run.history.columns}, metric=metric)
+    go.Figure(fig)
+    assert _nones(fig["layout"]) == []
+    assert fig["layout"]["yaxis2"]["title"]["text"] == {"accuracy": "accuracy", "r2": "R²"}[metric]
+
+
 def test_decimate_keeps_extremes_and_ends():
     x = np.arange(100_000)
     y = np.sin(x / 500.0)

@@ -248,3 +248,15 @@ def test_the_preloader_asks_for_plotly_and_draws_nothing():
     message = json.loads(element.proto.bytes)
     assert message["preload"] is True and message["plotly"].endswith("plotly.min.js")
     assert "figure" not in message
+
+
+def test_payload_leaves_out_none_layout_settings_and_keeps_none_in_data():
+    # Plotly.react fails on a null it diffs ("container is not an object"), which emptied the
+    # regression loss chart on its second draw; None inside data lists is a gap and stays.
+    from playground.ui.live_chart import figure_payload
+    figure = {"data": [{"type": "scatter", "x": [0, None, 2], "y": [1, None, 3]}],
+              "layout": {"yaxis2": {"title": {"text": "R²"}, "range": None}, "title": None}}
+    sent = decode_payload(figure_payload(figure, key="k", height=100, plotly_src="p.js"))
+    assert sent["figure"]["layout"]["yaxis2"] == {"title": {"text": "R²"}}
+    assert "title" not in sent["figure"]["layout"]
+    assert sent["figure"]["data"][0]["x"] == [0, None, 2]

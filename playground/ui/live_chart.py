@@ -100,7 +100,7 @@ def preload_plotly() -> None:
 def figure_payload(figure: go.Figure | dict, *, key: str, height: int, plotly_src: str) -> bytes:
     """The bytes the frontend gets: JSON {key, height, plotly, theme, figure}."""
     fig = figure.to_plotly_json() if isinstance(figure, go.Figure) else figure
-    layout = {"uirevision": key, **fig.get("layout", {}), "height": height}
+    layout = {"uirevision": key, **_without_none(fig.get("layout", {})), "height": height}
     # No template, or Streamlit's placeholder one: the frontend themes the chart from the app's
     # theme (st.plotly_chart does the same swap), and the message is a few KB smaller.
     template = layout.pop("template", None)
@@ -116,6 +116,18 @@ def figure_payload(figure: go.Figure | dict, *, key: str, height: int, plotly_sr
         return orjson.dumps(message, option=orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_NON_STR_KEYS)
     except TypeError:  # dates, pandas objects...: plotly's own cleaner knows them
         return plotly.io.json.to_json_plotly(message, engine="orjson").encode()
+
+
+def _without_none(value: Any) -> Any:
+    """A layout without its None settings, at any depth (lists are kept as they are).
+
+    Plotly.react fails on a null where it diffs a setting ("container is not an object": an
+    axis's range of None drew once, then broke every redraw), and a missing key means the same
+    to plotly.js: its default.
+    """
+    if isinstance(value, dict):
+        return {k: _without_none(v) for k, v in value.items() if v is not None}
+    return value
 
 
 def _is_placeholder(template: Any) -> bool:
