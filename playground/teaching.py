@@ -29,6 +29,7 @@ import numpy as np
 from playground.losses import LOSSES, TASK_LOSSES
 from playground.network import MLP
 from playground.optimizers import SGD
+from playground.text import number_problem, parse_number as parse_text_number
 from playground.training import Trainer, targets
 
 SPLITS = ("train", "test")
@@ -377,21 +378,17 @@ def most_wrong(trainer: Trainer, k: int = 10) -> list[Wrong]:
 def parse_number(text: str) -> float:
     """A typed measurement as a float; ValueError with a message for the user otherwise.
 
-    Accepts surrounding spaces and a decimal comma ("4,5"); refuses empty text, anything
-    ``float`` cannot read, and nan or infinity. Never evaluates the text.
+    The number rule is ``text``'s (rule 2 there), with a decimal comma allowed ("4,5"): plain
+    decimals with an optional exponent, within +-``MAX_MAGNITUDE`` (1e308 would make every
+    layer's values nan). Never evaluates the text.
     """
-    cleaned = (text or "").strip()
-    if not cleaned:
+    problem = number_problem(text or "", decimal_comma=True)
+    if problem == "is empty":
         raise ValueError("is empty: type a number such as 4.5")
-    if "," in cleaned and "." not in cleaned and cleaned.count(",") == 1:
-        cleaned = cleaned.replace(",", ".")
-    try:
-        value = float(cleaned)
-    except ValueError:
-        raise ValueError(f"“{text.strip()}” is not a number: type digits such as 4.5") from None
-    if not math.isfinite(value):
-        raise ValueError(f"“{text.strip()}” is not a finite number")
-    return value
+    if problem:
+        hint = ": type a number such as 4.5" if problem == "is not a number" else ""
+        raise ValueError(f"“{(text or '').strip()[:40]}” {problem}{hint}")
+    return parse_text_number(text, decimal_comma=True)
 
 
 def parse_measurements(texts: Sequence[str], names: Sequence[str],

@@ -45,3 +45,8 @@ def png_pixels(url: str) -> np.ndarray:
     assert (rows[:, 0] == 1).all(), "every row should use the Sub filter"
     pixels = np.cumsum(rows[:, 1:].reshape(height, width, 4).astype(np.int64), axis=1) % 256
     return pixels.astype(np.uint8)
+
+
+def unescaped(markdown: str) -> str:
+    """What a Markdown body escaped by ``text.md_escape`` reads as (backslash escapes undone)."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown)

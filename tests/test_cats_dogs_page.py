@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from playground import teaching
 from playground.datasets import CATDOG_FEATURES, load_catdog
-from page_support import epoch_counter, live_charts
+from page_support import epoch_counter, live_charts, unescaped
 from playground.ui.live_chart import decode_payload
 
 APP = "../streamlit_app.py"
@@ -216,7 +216,7 @@ def test_typed_measurements_bad_values_get_a_message_and_nothing_else_resets(at)
 
     at.text_input(key=f"{SCOPE}.typed.tail_length_cm").input("long").run()
     assert not at.exception
-    messages = " ".join(e.value for e in at.error)
+    messages = unescaped(" ".join(e.value for e in at.error))
     assert "tail length (cm) “long” is not a number" in messages
     # The last good values stay on show; the run, the features and the other inputs stay put.
     inputs = next(df.value for df in at.dataframe if "scaled" in df.value.columns)

@@ -20,6 +20,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 
+from page_support import unescaped
 from playground import files, links, model_io
 from playground.config import TrainConfig
 from playground.datasets import CATDOG_FEATURES, DataError, dataset_from_table, make_dataset
@@ -117,7 +118,7 @@ def test_the_url_survives_moving_between_pages():
 def test_garbage_in_the_url_gives_one_note_and_a_working_page():
     at = app({"lr": "fast", "n_samples": "-3", "hidden": "4,,x", "dataset": "mnist",
               "evil": "__import__('os')", "activation": "relu", "autoplay": "sure"})
-    notes = [w.value for w in at.warning if "could not be used" in w.value]
+    notes = [unescaped(w.value) for w in at.warning if "could not be used" in w.value]
     assert len(notes) == 1
     for fragment in ("lr='fast'", "n_samples='-3'", "'x'", "dataset='mnist'", "'evil'",
                      "autoplay="):
@@ -146,13 +147,13 @@ def test_a_link_trained_to_an_epoch_keeps_it_when_the_page_rounds_a_value(params
     assert run_of(at).trainer.epoch == 20
     at.run()
     assert run_of(at).trainer.epoch == 20 and not any("new run" in i.value for i in at.info)
-    notes = [w.value for w in at.warning if "could not be used" in w.value]
+    notes = [unescaped(w.value) for w in at.warning if "could not be used" in w.value]
     assert notes and f"{name}" in notes[0] and f"{shown:g}" in notes[0]
 
 
 def test_values_the_page_controls_round_are_reported():
     at = app({"noise": "0.123"})
-    notes = [w.value for w in at.warning if "could not be used" in w.value]
+    notes = [unescaped(w.value) for w in at.warning if "could not be used" in w.value]
     assert at.session_state["train.config"].noise == 0.12
     assert notes and "noise: the link's 0.123 became 0.12" in notes[0]
 
@@ -247,7 +248,7 @@ def trained_session():
 
 
 def errors(at):
-    return [e.value for e in at.error]
+    return [unescaped(e.value) for e in at.error]
 
 
 def upload(at, key, name, content, mime="text/csv"):
@@ -421,7 +422,7 @@ def test_a_model_whose_network_does_not_fit_its_data_can_be_inspected_not_contin
     at, before = trained_session()
     upload(at, "train.model_upload", "wrong_inputs.json", json.dumps(data).encode())
     assert not errors(at)
-    assert any("does not fit" in w.value for w in at.warning)
+    assert any("does not fit" in unescaped(w.value) for w in at.warning)
     assert at.button(key="train.model_continue").disabled
     assert snapshot(at) == before
 

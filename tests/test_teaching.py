@@ -232,7 +232,10 @@ def test_parse_number_reads_plain_numbers(text, value):
 @pytest.mark.parametrize("text, says", [("", "empty"), ("   ", "empty"), ("abc", "not a number"),
                                         ("2+2", "not a number"), ("4,5,6", "not a number"),
                                         ("__import__('os')", "not a number"),
-                                        ("nan", "not a finite"), ("inf", "not a finite")])
+                                        ("nan", "not a finite"), ("inf", "not a finite"),
+                                        ("1e308", r"beyond ±1e\+30"), ("1_000", "separator"),
+                                        ("١٢٣", "digits other than 0-9"),
+                                        ("0x10", "another base"), ("1,000", "could mean")])
 def test_parse_number_refuses_everything_else(text, says):
     with pytest.raises(ValueError, match=says):
         teaching.parse_number(text)

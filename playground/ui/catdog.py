@@ -28,6 +28,7 @@ from playground.charts_catdog import feature_label
 from playground.config import TrainConfig
 from playground.datasets import CATDOG_FEATURES, CATDOG_PATH
 from playground.network import MLP
+from playground.text import md_escape
 from playground.training import Trainer
 from playground.ui import state, views
 from playground.ui.live_chart import live_chart
@@ -168,7 +169,8 @@ def _typed(scope: str, trainer: Trainer) -> Example:
     values, errors = teaching.parse_measurements(texts, names, feature_label)
     last = state.get(scope, "typed_last", {})
     if errors:
-        st.error("  \n".join(errors) + "  \nShowing the last values that were numbers instead.")
+        st.error("  \n".join(map(md_escape, errors))  # they quote what was typed
+                 + "  \nShowing the last values that were numbers instead.")
         values = np.array([last.get(n, m) for n, m in zip(names, median)], dtype=np.float64)
     else:
         state.put(scope, "typed_last", {**last, **dict(zip(names, values.tolist()))})

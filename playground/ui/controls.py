@@ -18,6 +18,7 @@ from playground.links import NETWORK_CONTROLS, TRAINING_CONTROLS
 from playground.losses import LOSSES, PENALTIES, TASK_LOSSES
 from playground.network import INITIALIZERS
 from playground.optimizers import OPTIMIZER_LABELS, OPTIMIZER_SETTINGS
+from playground.text import md_escape
 from playground.ui import state
 
 LR_STEPS = (1e-5, 3e-5, 1e-4, 3e-4, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
@@ -84,7 +85,7 @@ def settings(scope: str = "train", *, datasets=None, hidden: set | frozenset = f
             values.update(_training_controls(scope, cfg, values, hidden, notes))
     new = cfg.replace(**values)
     for note in notes:
-        st.toast(note)
+        st.toast(md_escape(note))
     state.set_config(new, scope)
     return new
 
@@ -138,7 +139,7 @@ def _task_of(scope, key):
 def _csv_controls(scope, cfg, hidden, values):
     data = state.dataset(scope)
     st.caption(f"Your uploaded table: {len(data.X_train) + len(data.X_test)} rows, features "
-               f"{', '.join(data.feature_names)}. Upload another under 'Files' below the views.")
+               f"{md_escape(', '.join(data.feature_names))}. Upload another under 'Files' below the views.")
     if data.task != "regression" and "label_noise" not in hidden:
         values["label_noise"] = st.slider(
             "Flipped labels (%)", 0, 30, help=_help("label_noise"),

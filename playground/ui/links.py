@@ -25,6 +25,7 @@ import streamlit as st
 
 from playground import links
 from playground.config import TrainConfig
+from playground.text import md_escape
 from playground.ui import controls, state
 
 OPENED = "links.opened"
@@ -129,7 +130,7 @@ def _show_notes(box) -> None:
     if not notes:
         return
     with box:
-        text = "\n".join(f"- {note}" for note in notes[:12])
+        text = "\n".join(f"- {md_escape(note)}" for note in notes[:12])  # they quote the URL
         if len(notes) > 12:
             text += f"\n- … and {len(notes) - 12} more."
         st.warning("**This link held values that could not be used as they were**, so they were "

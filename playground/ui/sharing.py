@@ -24,6 +24,7 @@ import numpy as np
 import streamlit as st
 
 from playground import charts, files, model_io
+from playground.text import md_escape, plotly_escape
 from playground.activations import ACTIVATIONS
 from playground.config import TrainConfig
 from playground.datasets import DATASETS, DataError, dataset_from_table
@@ -103,7 +104,8 @@ def _open_model(scope: str) -> None:
     try:
         saved = model_io.loads(upload.getvalue())
     except model_io.ModelFileError as err:
-        st.error(f"**{upload.name}** cannot be used: {err}. Nothing was changed.")
+        st.error(f"**{md_escape(upload.name)}** cannot be used: {md_escape(err)}. Nothing was "
+                 "changed.")
         return
     data, problem = _data_for(scope, saved)
     trainer = None
@@ -116,11 +118,11 @@ def _open_model(scope: str) -> None:
             views.static_chart(_saved_boundary(saved, data), f"{scope}.model_boundary")
     with right if trainer is not None else left:
         views.static_chart(charts.network_figure(saved.params[0::2], saved.params[1::2],
-                                     input_names=list(saved.input_names),
+                                     input_names=[plotly_escape(n) for n in saved.input_names],
                                      palette=views.display()["palette"], height=PREVIEW_HEIGHT),
                f"{scope}.model_network")
     if problem:
-        st.warning(problem)
+        st.warning(md_escape(problem))
     st.button("Continue training this model", type="primary", disabled=trainer is None,
               key=f"{scope}.model_continue", on_click=_continue, args=(scope, saved, trainer),
               help="Loads its settings and weights into the Train page, from its epoch.")
@@ -149,7 +151,7 @@ def _describe(saved) -> None:
     cfg, metrics = saved.config, saved.metrics
     layers = " × ".join(map(str, cfg.hidden)) or "no hidden layer"
     st.markdown(f"A **{saved.task}** model at **epoch {saved.epoch}**, trained on "
-                f"{_data_label(cfg.dataset)}: inputs {', '.join(saved.input_names)}; hidden "
+                f"{_data_label(cfg.dataset)}: inputs {md_escape(', '.join(saved.input_names))}; hidden "
                 f"layers {layers} ({ACTIVATIONS[cfg.activation].label}); "
                 f"{OPTIMIZER_LABELS[cfg.optimizer]} at learning rate {cfg.lr:g}.")
     shown = [f"{label} {_number(metrics.get(key))}" for key, label in (
@@ -204,9 +206,10 @@ def _saved_boundary(saved, data):
         reach = float(np.abs(data.y_test).max()) or 1.0
     return charts.boundary_figure(
         xs, ys, values, saved.task, palette=views.display()["palette"], test=points,
-        class_names=data.class_names, zrange=(-reach, reach), height=PREVIEW_HEIGHT,
+        class_names=(tuple(map(plotly_escape, data.class_names))
+                     if data.class_names else None), zrange=(-reach, reach), height=PREVIEW_HEIGHT,
         title="The saved model on its test points",
-        axis_titles=tuple(data.feature_names[:2]))
+        axis_titles=tuple(map(plotly_escape, data.feature_names[:2])))
 
 
 def _continue(scope: str, saved, trainer) -> None:
@@ -229,7 +232,7 @@ def _own_data(scope: str) -> None:
                               max_upload_size=6)  # MB; the loader refuses over 5,000,000 bytes
     error = state.get(scope, "csv_error")
     if error:
-        st.error(error)
+        st.error(error)  # made by _failed: escaped there
         state.put(scope, "csv_error", None)
     if upload is None:
         return
@@ -252,7 +255,14 @@ def _own_data(scope: str) -> None:
 
 
 def _report(name: str, message: str) -> None:
-    st.error(f"**{name}** cannot be used: {message}. Your current data and run are unchanged.")
+    st.error(_failed(name, message))
+
+
+def _failed(name: str, message) -> str:
+    """The one message for a file that cannot be used; the name and the message are the user's
+    text (the loader quotes cells and column names), so both are escaped."""
+    return (f"**{md_escape(name)}** cannot be used: {md_escape(message)}. Your current data and "
+            "run are unchanged.")
 
 
 def _column_choice(scope, upload, sniffed):
@@ -276,13 +286,13 @@ def _preview(table, features) -> dict:
     x, y = df[features[0]].to_numpy(np.float32), df[features[1]].to_numpy(np.float32)
     labels = df[table.label_column]
     if table.class_names:
-        traces = [{"type": "scattergl", "mode": "markers", "name": str(name),
+        traces = [{"type": "scattergl", "mode": "markers", "name": plotly_escape(name),
                    "x": x[(labels == name).to_numpy()], "y": y[(labels == name).to_numpy()],
                    "marker": {"color": palette[i], "size": 7, "line": {"width": 1,
                                                                        "color": "white"}}}
                   for i, name in enumerate(table.class_names)]
     else:
-        traces = [{"type": "scattergl", "mode": "markers", "name": table.label_column,
+        traces = [{"type": "scattergl", "mode": "markers", "name": plotly_escape(table.label_column),
                    "x": x, "y": y, "marker": {"color": labels.to_numpy(np.float32), "size": 7,
                                               "colorscale": [[0, palette[0]], [0.5, "#f7f7f7"],
                                                              [1, palette[1]]],
@@ -290,7 +300,8 @@ def _preview(table, features) -> dict:
     more = f" (the network sees all {len(features)})" if len(features) > 2 else ""
     layout = {"height": PREVIEW_HEIGHT, "margin": {"l": 50, "r": 20, "t": 40, "b": 40},
               "title": {"text": f"{len(df)} rows, {table.task}{more}", "x": 0.02},
-              "xaxis": {"title": features[0]}, "yaxis": {"title": features[1]},
+              "xaxis": {"title": plotly_escape(features[0])},
+              "yaxis": {"title": plotly_escape(features[1])},
               "legend": {"orientation": "h", "y": -0.2}}
     return {"data": traces, "layout": layout}
 
@@ -306,8 +317,7 @@ def _use_table(scope: str, name: str, table, features: tuple) -> None:
         data = _split(table, new)
         Trainer(new, data)  # every check the run will make, before anything changes
     except (DataError, ValueError) as err:
-        state.put(scope, "csv_error", f"**{name}** cannot be used: {err}. Your current data "
-                                      "and run are unchanged.")
+        state.put(scope, "csv_error", _failed(name, err))
         return
     state.put(scope, "csv_table", table)
     state.put(scope, "csv_name", name)
@@ -337,8 +347,8 @@ def _keep_split(scope: str) -> None:
     except (DataError, ValueError) as err:
         # Put the settings back to the split in use, so the page and the run agree.
         columns, ratio, seed, noise = state.get(scope, "csv_split")
-        state.put(scope, "csv_error", f"That split cannot be made: {err}. The previous one "
-                                      "stays in use.")
+        state.put(scope, "csv_error", f"That split cannot be made: {md_escape(err)}. The "
+                                      "previous one stays in use.")
         controls.load(cfg.replace(columns=columns, train_ratio=ratio, data_seed=seed,
                                   label_noise=noise), scope)
         st.rerun()

@@ -14,6 +14,7 @@ from playground import charts
 from playground.charts_catdog import feature_label
 from playground.datasets import DATASETS
 from playground.projector import projector_figure
+from playground.text import plotly_escape
 from playground.ui import state
 from playground.ui.live_chart import live_chart
 
@@ -95,10 +96,16 @@ def boundary(run: state.Run, *, key: str, discretize=False, show_test=True, axes
     fig = charts.boundary_figure(
         grid.xs, grid.ys, grid.values, trainer.task, palette=shown["palette"],
         discretize=discretize, train=train, test=test if show_test else None,
-        class_names=data.class_names, zrange=(-reach, reach), title=title,
-        axis_titles=tuple(feature_label(data.feature_names[a]) for a in axes), height=height,
+        class_names=_chart_names(data.class_names), zrange=(-reach, reach), title=title,
+        axis_titles=tuple(plotly_escape(feature_label(data.feature_names[a])) for a in axes),
+        height=height,
         equal_axes=DATASETS.get(data.key) is not None and DATASETS[data.key].two_d)
     live_chart(fig, key=key, height=height)
+
+
+def _chart_names(names):
+    """Names as chart text: an uploaded CSV's columns and classes are the user's text."""
+    return [plotly_escape(n) for n in names] if names else names
 
 
 def history_columns(trainer) -> dict:
@@ -148,10 +155,10 @@ def weights(run: state.Run, *, key: str, height=240) -> None:
 def network(run: state.Run, *, key: str, height=340) -> None:
     trainer = run.trainer
     model = trainer.model
-    outputs = (list(trainer.dataset.class_names or [])
+    outputs = (_chart_names(trainer.dataset.class_names or ())
                if trainer.task == "multiclass" else None)
     palette = display()["palette"]
     fig = _throttled(run, key, lambda: charts.network_figure(
-        model.weights, model.biases, input_names=trainer.input_names, output_names=outputs,
+        model.weights, model.biases, input_names=_chart_names(trainer.input_names), output_names=outputs,
         palette=palette, height=height))
     live_chart(fig, key=key, height=height)
