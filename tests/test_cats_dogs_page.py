@@ -227,7 +227,7 @@ def test_typed_measurements_bad_values_get_a_message_and_nothing_else_resets(at)
         "body_mass_kg", "snout_length_cm", "tail_length_cm"]
 
     at.text_input(key=f"{SCOPE}.typed.tail_length_cm").input("").run()
-    assert "tail length (cm) is empty" in " ".join(e.value for e in at.error)
+    assert "tail length (cm) is empty" in unescaped(" ".join(e.value for e in at.error))
 
 
 def test_typed_measurements_outside_the_data_are_accepted_with_a_warning(at):
