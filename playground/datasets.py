@@ -24,6 +24,7 @@ from __future__ import annotations
 import csv
 import functools
 import io
+import itertools
 import numbers
 import re
 from dataclasses import dataclass
@@ -35,6 +36,9 @@ import numpy as np
 import pandas as pd
 from sklearn.datasets import make_blobs, make_moons
 from sklearn.model_selection import train_test_split
+
+from playground.text import (INFINITE_WORDS, MAX_MAGNITUDE, MISSING_WORDS, NUMBER, TextError,
+                             decode as decode_text, name_problem, number_problem, quote)
 
 TASKS = ("binary", "multiclass", "regression")
 
@@ -153,6 +157,7 @@ class Table:
     label_column: str
     task: str
     class_names: tuple[str, ...] | None
+    notes: tuple[str, ...] = ()  # what the loader did that the user should know (plain text)
 
 
 class _Raw(NamedTuple):
@@ -629,70 +634,139 @@ def _where(row: int, column: str) -> str:
             f"counting the header as row 1)")
 
 
+MAX_LINE_CHARS = 20_000
+"""Longest line a CSV upload may have: 50 columns of long numbers take ~1,500 characters; a
+longer line is a different kind of file (or one huge quoted cell)."""
+
+
 def _decode(data: bytes, max_bytes: int) -> str:
+    """The file's text by ``text.decode`` (BOMs, line endings, binary files), size first."""
     if not isinstance(data, (bytes, bytearray, memoryview)):
         raise TypeError(f"data must be the file's bytes, got {type(data).__name__}")
     data = bytes(data)
     if len(data) > max_bytes:
         raise DataError(f"the file is too large: {len(data):,} bytes, the limit is "
                         f"{max_bytes:,} bytes")
-    nul = data.find(b"\0")
-    if nul >= 0:  # valid UTF-8, but no text file holds one: a binary file or UTF-16 text
-        raise DataError(f"the file holds a NUL byte at byte offset {nul}: it is a binary file "
-                        "(or UTF-16 text), not a CSV text file; save it as 'CSV UTF-8'")
     try:
-        text = data.decode("utf-8-sig")  # -sig: Excel's "CSV UTF-8" starts with a BOM
-    except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        raise DataError(f"the file is not UTF-8 text: byte 0x{data[error.start]:02x} at byte "
-                        f"offset {error.start} (line {line}) cannot be decoded; save it as "
-                        "'CSV UTF-8'") from None
+        text = decode_text(data, save_as="'CSV UTF-8'")
+    except TextError as err:
+        raise DataError(str(err)) from None
     if not text.strip():
         raise DataError("the file is empty")
     return text
 
 
-_FIELD_COUNT = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
+@dataclass(frozen=True)
+class CsvRows:
+    """A CSV file read as text, every limit checked: the header, the data rows (lists of
+    strings, blank lines left out) and notes for the user."""
+
+    header: tuple
+    rows: list
+    notes: tuple = ()
 
 
-def _parse(text: str, max_rows: int) -> pd.DataFrame:
+INDEX_NOTE = ("The first column has no name in the header: it is read as the row numbers "
+              "pandas writes (DataFrame.to_csv without index=False) and left out.")
+
+
+def read_csv_rows(data: bytes, *, max_bytes: int = 5_000_000, max_columns: int = 50,
+                  max_rows: int = 5000) -> CsvRows:
+    """Read an uploaded CSV's cells as strings, checking the limits before the costly work.
+
+    In order, each in time linear in the file: its size (before decoding), its text
+    (``text.decode``), the header line alone (its number of columns, its names), the longest
+    line, then the rows, stopping at ``max_rows + 1``. A first column with an empty name is a
+    pandas index column: dropped, with ``INDEX_NOTE``. Cells are not interpreted here.
+    """
+    text = _decode(data, max_bytes)
+    reader = csv.reader(io.StringIO(text))
     try:
-        rows = csv.reader(io.StringIO(text))
-        header, first = next(rows), next(rows, None)
-    except csv.Error as error:
-        raise DataError(f"could not read the CSV header (line 1): {error}") from None
-    # pandas reads extra fields on the FIRST data row as an index column and shifts every
-    # column by one (then blames a column for holding text); later rows it reports itself.
-    if first is not None and len(first) > len(header):
-        raise DataError(f"could not read the CSV: line 2 of the file (spreadsheet row 2) has "
-                        f"{len(first)} fields, the header has {len(header)}")
-    for position, name in enumerate(header):
-        if name in header[:position]:
-            raise DataError(f"the header names column {name!r} twice (columns "
-                            f"{header.index(name) + 1} and {position + 1}); rename one")
-    try:
-        # One row more than allowed tells "too many" apart without reading a huge file.
-        return pd.read_csv(io.StringIO(text), nrows=max_rows + 1)
-    except pd.errors.EmptyDataError:
+        header = next(row for row in reader if row)
+    except StopIteration:
         raise DataError("the file is empty: it holds no header line") from None
-    except pd.errors.ParserError as error:
-        match = _FIELD_COUNT.search(str(error))
-        if match:
-            expected, line, seen = match.groups()
-            raise DataError(f"could not read the CSV: line {line} of the file (spreadsheet row "
-                            f"{line}) has {seen} fields, the header has {expected}") from None
-        raise DataError(f"could not read the CSV: {str(error).strip()}") from None
-
-
-def _check_size(df: pd.DataFrame, max_rows: int, max_columns: int) -> None:
-    if df.shape[1] > max_columns:
-        raise DataError(f"the file has too many columns: {df.shape[1]}, the limit is "
-                        f"{max_columns}")
-    if df.empty:
-        raise DataError("the file has a header but no data rows")
-    if len(df) > max_rows:
+    except csv.Error as error:
+        raise DataError(f"could not read the CSV header (line 1): {_csv_error(error)}") from None
+    notes = []
+    if len(header) > 1 and header[0].strip() == "":
+        notes.append(INDEX_NOTE)
+    _check_header(header, max_columns, skip=len(notes))
+    _check_line_length(text)
+    try:  # at most one row more than allowed: enough to tell "too many" apart
+        rows = list(itertools.islice(filter(None, reader), max_rows + 1))  # blank lines left out
+    except csv.Error as error:
+        raise DataError(f"could not read the CSV: line {reader.line_num} of the file: "
+                        f"{_csv_error(error)}") from None
+    if len(rows) > max_rows:
         raise DataError(f"the file has too many rows: more than {max_rows:,} data rows, the "
                         f"limit is {max_rows:,}")
+    ragged = next((i for i, row in enumerate(rows) if len(row) != len(header)), None)
+    if ragged is not None:
+        line = _line_of(text, ragged)
+        raise DataError(f"could not read the CSV: line {line} of the file (spreadsheet row "
+                        f"{line}) has {len(rows[ragged])} fields, the header has {len(header)}")
+    if notes:
+        rows = [row[1:] for row in rows]
+    return CsvRows(tuple(header[len(notes):]), rows, tuple(notes))
+
+
+def _line_of(text: str, index: int) -> int:
+    """The file line on which data row ``index`` ends (blank lines and quoted line breaks
+    counted), found again only when a message needs it."""
+    reader = csv.reader(io.StringIO(text))
+    next(row for row in reader if row)
+    for i, _ in enumerate(filter(None, reader)):
+        if i == index:
+            return reader.line_num
+    return reader.line_num
+
+
+def _csv_error(error: csv.Error) -> str:
+    if "field larger than field limit" in str(error):
+        return f"a cell is longer than {csv.field_size_limit():,} characters"
+    return str(error)
+
+
+def _check_header(header: list, max_columns: int, skip: int) -> None:
+    if len(header) - skip > max_columns:
+        raise DataError(f"the file has too many columns: {len(header) - skip:,}, the limit is "
+                        f"{max_columns}")
+    if len(header) == 1:
+        name = header[0]
+        for mark, what in ((";", "semicolons (';'), as Excel saves CSV where the comma is the "
+                                 "decimal mark"), ("\t", "tabs")):
+            if mark in name:
+                raise DataError(f"the file has only one column: its header line is separated by "
+                                f"{what}; save it with commas between the columns and '.' as "
+                                "the decimal point")
+    seen = {}
+    for position, name in enumerate(header[skip:], start=skip + 1):
+        problem = name_problem(name)
+        if problem:
+            raise DataError(f"column {position}'s name {quote(name)} in the header line "
+                            f"{problem}; every column needs a name of visible characters")
+        if name in seen:
+            raise DataError(f"the header names column {name!r} twice (columns "
+                            f"{seen[name]} and {position}); rename one")
+        seen[name] = position
+
+
+def _check_line_length(text: str) -> None:
+    lengths = list(map(len, text.split("\n")))
+    longest = max(lengths)
+    if longest > MAX_LINE_CHARS:
+        line = lengths.index(longest) + 1
+        raise DataError(f"line {line} of the file is {longest:,} characters long, the limit is "
+                        f"{MAX_LINE_CHARS:,}: it is not a table of at most 50 columns")
+
+
+def _frame(csv_rows: CsvRows) -> pd.DataFrame:
+    return pd.DataFrame(csv_rows.rows, columns=list(csv_rows.header), dtype=object)
+
+
+def _check_size(df: pd.DataFrame) -> None:
+    if df.empty:
+        raise DataError("the file has a header but no data rows")
     if len(df) < MIN_ROWS:
         raise DataError(f"the file has too few rows: {len(df)} data rows, at least {MIN_ROWS} "
                         "are needed to train and test")
@@ -709,49 +783,83 @@ def _label_name(df: pd.DataFrame, label_column: str | None) -> str:
     return label
 
 
-def _check_numeric(df: pd.DataFrame, features: tuple[str, ...], label: str) -> None:
-    text = [c for c in features if not pd.api.types.is_numeric_dtype(df[c])]
-    if not text:
-        return
-    parsed = {c: pd.to_numeric(df[c], errors="coerce") for c in text}
+def _numbers(cells: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """A column of cell strings as float64 by the number rule (``text``), and which are not."""
+    # One regex call over the joined column when every cell is a number (the usual case);
+    # decoded text holds no NUL, so it cannot join two cells into one.
+    if _ALL_NUMBERS.fullmatch("\0".join(cells)):
+        values = pd.to_numeric(cells).to_numpy(dtype=np.float64)
+        return values, ~(np.abs(values) <= MAX_MAGNITUDE)
+    bad = np.array([NUMBER.fullmatch(c) is None for c in cells], dtype=bool)
+    values = np.full(len(cells), np.nan)
+    if (~bad).any():
+        values[~bad] = pd.to_numeric(cells[~bad]).to_numpy(dtype=np.float64)
+    bad |= ~(np.abs(values) <= MAX_MAGNITUDE)
+    return values, bad
+
+
+_ALL_NUMBERS = re.compile(f"(?:(?:{NUMBER.pattern})\0)*(?:{NUMBER.pattern})")
+
+
+def _numeric_features(df: pd.DataFrame, features: tuple[str, ...], label: str) -> dict:
+    """Each feature column as float64; DataError naming the first cell that is not a number."""
+    parsed = {c: _numbers(df[c]) for c in features}
+    bad = [c for c in features if parsed[c][1].any()]
+    if not bad:
+        return {c: parsed[c][0] for c in features}
     # A column of numbers with one typo is not "text": point at the typo instead.
-    if len(text) == len(features) and not any(parsed[c].notna().any() for c in text):
+    if len(bad) == len(features) and all(parsed[c][1].all() for c in bad):
         raise DataError(f"no numeric feature columns: besides the label {label!r} every column "
-                        f"holds text ({', '.join(text)})")
-    column = df[text[0]]
-    row = int(np.argmax((parsed[text[0]].isna() & column.notna()).to_numpy()))
-    raise DataError(f"feature column {text[0]!r} is not numeric: {_show(column.iloc[row])} in "
-                    f"{_where(row, text[0])}; features must be numbers, so remove the column "
-                    "or choose it as the label")
+                        f"holds text ({', '.join(bad)})")
+    column = bad[0]
+    row = int(np.argmax(parsed[column][1]))
+    raise DataError(_cell_problem(df[column].iloc[row], row, column, label=False))
+
+
+def _cell_problem(cell: str, row: int, column: str, *, label: bool) -> str:
+    where = _where(row, column)
+    problem = number_problem(cell)
+    if not cell.strip() or problem.endswith("(it marks a missing value)"):
+        what = "a missing value" + (f" ({quote(cell)})" if cell.strip() else "")
+    elif problem == "is not a finite number":
+        what = f"a non-finite value ({quote(cell)})"
+    elif problem.startswith("is beyond"):
+        what = f"a value too large to train with ({quote(cell)}; at most ±{MAX_MAGNITUDE:g})"
+    elif label:
+        what = f"{quote(cell)}, which {problem}"
+    else:
+        return (f"feature column {column!r} is not numeric: {quote(cell)} in {where} {problem}; "
+                "features must be numbers, so fix the cell, remove the column or choose it as "
+                "the label")
+    return (f"{what} in {where}; every cell must hold a finite number (or a class name in the "
+            "label column)")
+
+
+def _label_values(cells: pd.Series, label: str) -> pd.Series:
+    """The label column: float64 if every cell is a number, else the cells as class names."""
+    values, bad = _numbers(cells)
+    stripped = cells.str.strip()
+    missing = (stripped == "") | stripped.str.lower().isin(MISSING_WORDS)
+    if missing.any():
+        row = int(np.argmax(missing.to_numpy()))
+        raise DataError(_cell_problem(cells.iloc[row], row, label, label=True))
+    if not bad.any():
+        return pd.Series(values, index=cells.index)
+    numeric_looking = np.array([NUMBER.fullmatch(c) is not None for c in cells], dtype=bool)
+    if numeric_looking.all() or np.isin(stripped.str.lower(), list(INFINITE_WORDS)).any():
+        row = int(np.argmax(bad))  # numbers, one too large or infinite: not a class
+        raise DataError(_cell_problem(cells.iloc[row], row, label, label=True))
+    for name in stripped.unique():
+        problem = name_problem(name)
+        if problem:
+            row = int(np.argmax((stripped == name).to_numpy()))
+            raise DataError(f"the class name {quote(name)} in {_where(row, label)} {problem}")
+    return stripped
 
 
 def _show(value: object) -> str:
     """repr of a cell value without numpy's type wrapper (np.int64(1) -> 1)."""
     return repr(value.item() if isinstance(value, np.generic) else value)
-
-
-MAX_MAGNITUDE = 1e30
-"""Largest |value| a CSV cell may hold: 1e301 was accepted, then overflowed float32 (the
-network's type) and the standardisation, and its column silently became zeros."""
-
-
-def _check_finite(df: pd.DataFrame, features: tuple[str, ...], label: str) -> None:
-    columns = [c for c in df.columns if c in features or c == label]
-    missing = df[columns].isna().to_numpy()
-    huge = np.zeros_like(missing)
-    for j, c in enumerate(columns):
-        if pd.api.types.is_numeric_dtype(df[c]):
-            with np.errstate(invalid="ignore"):
-                huge[:, j] = ~(np.abs(df[c].to_numpy(dtype=np.float64)) <= MAX_MAGNITUDE)
-    bad = missing | huge
-    if bad.any():
-        row, j = np.argwhere(bad)[0]  # row-major: the first bad row, then its first bad column
-        value = df[columns[j]].iloc[row]
-        what = ("a missing value" if missing[row, j] else
-                f"a non-finite value ({value})" if not np.isfinite(value) else
-                f"a value too large to train with ({value:g}; at most {MAX_MAGNITUDE:g})")
-        raise DataError(f"{what} in {_where(int(row), columns[j])}; every cell must hold a "
-                        "finite number (or a class name in the label column)")
 
 
 def _label_kind(values: pd.Series, label: str,
@@ -792,13 +900,15 @@ def load_csv(data: bytes, label_column: str | None = None, *, max_rows: int = 50
     Parameters
     ----------
     data : bytes
-        The file as uploaded: UTF-8 text (a leading BOM is fine), comma separated, one header
-        line. Nothing in it is ever evaluated or unpickled.
+        The file as uploaded: text by ``text.decode`` (UTF-8, a BOM is fine, UTF-16 with its
+        BOM, any line endings), comma separated, one header line. A first column with an empty
+        name (pandas' index) is left out, with a note in ``Table.notes``. Numbers are spelled as
+        ``text``'s number rule says. Nothing in it is ever evaluated or unpickled.
     label_column : str, optional
         The column to predict; default the last one. Every other column is a feature and must
         be numeric.
     max_rows, max_columns, max_classes, max_bytes : int
-        Limits; exceeding one is a DataError.
+        Limits; exceeding one is a DataError, found before the work that grows with it.
 
     Returns
     -------
@@ -813,20 +923,32 @@ def load_csv(data: bytes, label_column: str | None = None, *, max_rows: int = 50
         The first problem found, naming it and, where there is one, the row (data row and
         spreadsheet row) and the column.
     """
-    df = _parse(_decode(data, max_bytes), max_rows)
-    _check_size(df, max_rows, max_columns)
+    csv_rows = read_csv_rows(data, max_bytes=max_bytes, max_columns=max_columns,
+                             max_rows=max_rows)
+    return table_from_rows(csv_rows, label_column, max_classes=max_classes)
+
+
+def table_from_rows(csv_rows: CsvRows, label_column: str | None = None, *,
+                    max_classes: int = 10, columns: Sequence[str] | None = None) -> Table:
+    """``load_csv``'s checks on rows already read by ``read_csv_rows`` (see there), on
+    ``columns`` only (default all; columns left out are never checked)."""
+    df = _frame(csv_rows)
+    if columns is not None:
+        df = df[[c for c in df.columns if c in set(columns)]]
+    _check_size(df)
     label = _label_name(df, label_column)
     features = tuple(c for c in df.columns if c != label)
-    _check_numeric(df, features, label)
-    _check_finite(df, features, label)
-    task, class_names = _label_kind(df[label], label, max_classes)
-    clean = df.astype({c: np.float64 for c in features})
+    numbers = _numeric_features(df, features, label)
+    labels = _label_values(df[label], label)
+    task, class_names = _label_kind(labels, label, max_classes)
+    clean = pd.DataFrame(numbers, index=df.index)
     if class_names is None:
-        clean[label] = clean[label].astype(np.float64)
+        clean[label] = labels.astype(np.float64)
     else:
-        clean[label] = _class_strings(df[label])
+        clean[label] = _class_strings(labels)
         _check_class_sizes(clean[label], label)
-    return Table(clean, features, label, task, class_names)
+    clean = clean[list(df.columns)]
+    return Table(clean, features, label, task, class_names, csv_rows.notes)
 
 
 def _class_strings(values: pd.Series) -> pd.Series:

@@ -3,32 +3,34 @@
 Downloads: ``history_csv`` (one row per epoch, the columns of ``History``) and ``dataset_csv``
 (features, label and which split each row is in). The model file is ``model_io``'s.
 
-Uploads: ``sniff`` reads a CSV's header and a sample of rows to offer the column choice (which
-column to predict, which columns are features, with good defaults); ``read_table`` hands only
-the chosen columns to the core loader, ``datasets.load_csv``, so every check and every message
-about the file is the core's. Columns the user leaves out (a name, a note, the 'split' column of
-an exported dataset) are never checked. Nothing is evaluated or unpickled: the stdlib csv module
-and pandas read text.
+Uploads: ``sniff`` reads a CSV (``datasets.read_csv_rows``: every limit, checked before the
+work that grows with it) and offers the column choice (which column to predict, which columns
+are features, with good defaults); ``read_table`` hands only the chosen columns to the core
+checks (``datasets.table_from_rows``), so every check and every message about the file is the
+core's. Columns the user leaves out (a name, a note, the 'split' column of an exported dataset)
+are never checked. Nothing is evaluated or unpickled: the stdlib csv module reads text, and
+``text``'s rules say what is text and what is a number.
 
-Left out: any file type but UTF-8 CSV, more than ``MAX_CLASSES`` classes (the class palette has
+Left out: any file type but CSV text, more than ``MAX_CLASSES`` classes (the class palette has
 that many colours), fewer than two feature columns (the views draw the data over two of them).
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
 import pandas as pd
 
-from playground.datasets import Dataset, DataError, Table, load_csv
+from playground.datasets import (CsvRows, Dataset, DataError, Table, read_csv_rows,
+                                 table_from_rows)
+from playground.text import NUMBER
 
 MAX_BYTES = 5_000_000
 MAX_ROWS = 5000
 MAX_CLASSES = 5
+MAX_COLUMNS = 50
 SAMPLE_ROWS = 200  # rows read to guess which columns are numeric
 
 
@@ -67,25 +69,36 @@ def _label_name(data: Dataset) -> str:
 # -- uploads ------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Sniff:
-    """What the column choice offers: every column, the numeric-looking ones, a default label."""
+    """What the column choice offers: every column, the numeric-looking ones, a default label,
+    and the reader's notes (e.g. a pandas index column left out)."""
 
     columns: tuple
     numeric: tuple
     label: str
+    notes: tuple = ()
 
 
-def sniff(data: bytes) -> Sniff | None:
-    """The header and a guess at each column's kind; None if the file cannot be read that far.
+def _read(data: bytes) -> CsvRows:
+    return read_csv_rows(data, max_bytes=MAX_BYTES, max_columns=MAX_COLUMNS, max_rows=MAX_ROWS)
 
-    None means: let ``load_csv`` look at the whole file and name the problem.
+
+def sniff(data: bytes) -> Sniff:
+    """The header and a guess at each column's kind, from the first ``SAMPLE_ROWS`` rows.
+
+    Raises
+    ------
+    DataError
+        The core reader's message: the file is not a CSV table within the limits, or it has
+        fewer than two columns.
     """
-    rows = _rows(data, limit=SAMPLE_ROWS + 1)
-    if not rows or len(rows[0]) < 2 or len(set(rows[0])) != len(rows[0]):
-        return None
-    header, body = rows[0], [r for r in rows[1:] if r]
+    rows = _read(data)
+    header, body = rows.header, rows.rows[:SAMPLE_ROWS]
+    if len(header) < 2:
+        raise DataError(f"the file has only one column ({header[0]!r}), so there are no "
+                        "features besides the label; columns must be separated by commas")
     numeric = tuple(name for j, name in enumerate(header)
-                    if body and all(_is_number(r[j]) for r in body if j < len(r)))
-    return Sniff(tuple(header), numeric, _default_label(header, body, numeric))
+                    if body and all(NUMBER.fullmatch(r[j]) for r in body))
+    return Sniff(header, numeric, _default_label(header, body, numeric), rows.notes)
 
 
 def default_features(sniffed: Sniff, label: str) -> list:
@@ -96,30 +109,6 @@ def default_features(sniffed: Sniff, label: str) -> list:
     return numeric if len(numeric) >= 2 else others
 
 
-def _rows(data: bytes, limit: int | None = None) -> list | None:
-    """Rows of a CSV file as lists of strings, or None if it is not readable UTF-8 CSV text."""
-    if not isinstance(data, (bytes, bytearray)) or len(data) > MAX_BYTES or b"\0" in data:
-        return None
-    try:
-        reader = csv.reader(io.StringIO(bytes(data).decode("utf-8-sig")))
-        rows = []
-        for row in reader:
-            rows.append(row)
-            if limit is not None and len(rows) >= limit:
-                break
-        return rows
-    except (UnicodeDecodeError, csv.Error):
-        return None
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-        return True
-    except ValueError:
-        return False
-
-
 def _default_label(header, body, numeric) -> str:
     """The column most likely to be the answer: a text column with few values, else the last.
 
@@ -127,7 +116,7 @@ def _default_label(header, body, numeric) -> str:
     only text column, and the re-uploaded file trained to tell training rows from test rows.
     """
     for j in range(len(header) - 1, -1, -1):
-        values = {r[j] for r in body if j < len(r)}
+        values = {r[j] for r in body}
         if header[j] == SPLIT_COLUMN:
             continue
         if header[j] not in numeric and 2 <= len(values) <= MAX_CLASSES:
@@ -135,17 +124,10 @@ def _default_label(header, body, numeric) -> str:
     return header[-1]
 
 
-def file_problem(data: bytes) -> str:
-    """The core loader's message for a file whose columns ``sniff`` could not offer."""
-    try:
-        load_csv(data, max_rows=MAX_ROWS, max_classes=MAX_CLASSES, max_bytes=MAX_BYTES)
-    except DataError as err:
-        return str(err)
-    return "the file's header could not be read as CSV columns"
-
-
 def read_table(data: bytes, label: str, features: Sequence[str]) -> Table:
     """Check the chosen columns of an uploaded CSV with the core loader.
+
+    Columns the user leaves out (a name, a note) are never checked.
 
     Raises
     ------
@@ -159,24 +141,9 @@ def read_table(data: bytes, label: str, features: Sequence[str]) -> Table:
     if len(features) < 2:
         raise DataError("choose at least two feature columns: the views draw the data over two "
                         "of them")
-    return load_csv(_only_columns(data, [*features, label]), label, max_rows=MAX_ROWS,
-                    max_classes=MAX_CLASSES, max_bytes=MAX_BYTES)
-
-
-def _only_columns(data: bytes, keep: list) -> bytes:
-    """The file with only the ``keep`` columns (in the file's order), rows and blank lines kept.
-
-    A file that is not plain, rectangular CSV comes back unchanged, for the core loader to
-    name its problem with the file's own line numbers.
-    """
-    rows = _rows(data)
-    if not rows or any(name not in rows[0] for name in keep):
-        return bytes(data) if isinstance(data, (bytes, bytearray)) else data
-    if len(keep) == len(rows[0]) or any(row and len(row) != len(rows[0]) for row in rows):
-        return bytes(data)
-    index = [j for j, name in enumerate(rows[0]) if name in keep]
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    for row in rows:
-        writer.writerow([row[j] for j in index] if row else [])
-    return out.getvalue().encode("utf-8")
+    rows = _read(data)
+    missing = [name for name in [*features, label] if name not in rows.header]
+    if missing:
+        raise DataError(f"column {missing[0]!r} not found; the columns are: "
+                        f"{', '.join(rows.header)}")
+    return table_from_rows(rows, label, max_classes=MAX_CLASSES, columns=[*features, label])

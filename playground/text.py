@@ -86,6 +86,11 @@ def decode(data: bytes, *, save_as: str = "UTF-8") -> str:
         if data.startswith(mark):
             encoding, body = name, data[len(mark):]
             break
+    nul = data.find(b"\0") if encoding == "utf-8" else -1
+    if nul >= 0:  # valid UTF-8, but no text file holds one
+        raise TextError(f"the file holds a NUL byte at byte offset {nul}: it is a binary file "
+                        f"(or UTF-16 text without a byte-order mark), not text; save it as "
+                        f"{save_as}")
     try:
         text = body.decode(encoding)
     except UnicodeDecodeError as err:

@@ -373,7 +373,7 @@ def test_header_only():
 
 def test_non_utf8_bytes_name_the_offset():
     _fails(b"a,b,label\n1,2,caf\xe9\n", "not UTF-8", "0xe9", "byte offset 17", "line 2")
-    _fails(b"\x89PNG\r\n\x1a\n", "not UTF-8", "byte offset 0")
+    _fails(b"\x89PNG\r\n\x1a\n", "PNG image", "not a text file")
 
 
 def test_binary_file_with_nul_bytes():
@@ -397,7 +397,7 @@ def test_a_value_too_large_for_float32_names_row_and_column():
     # as zeros without a word.
     rows = list(GOOD_ROWS)
     rows[2] = "1e301,1.0,cat"
-    _fails(_csv("a,b,label", rows), "too large to train with", "1e+301", "column 'a'",
+    _fails(_csv("a,b,label", rows), "too large to train with", "'1e301'", "column 'a'",
            "data row 3")
 
 

@@ -237,10 +237,13 @@ def _own_data(scope: str) -> None:
     if upload is None:
         return
     data = upload.getvalue()
-    sniffed = files.sniff(data)
-    if sniffed is None:
-        _report(upload.name, files.file_problem(data))
+    try:
+        sniffed = files.sniff(data)
+    except DataError as err:
+        _report(upload.name, str(err))
         return
+    for note in sniffed.notes:
+        st.info(md_escape(note))
     label, features = _column_choice(scope, upload, sniffed)
     try:
         table = files.read_table(data, label, features)
