@@ -35,6 +35,7 @@ from playground.charts import PALETTES
 from playground.config import FIELDS, Field, TrainConfig
 from playground.datasets import CATDOG_FEATURES, DATASETS, training_rows
 from playground.losses import TASK_LOSSES
+from playground.text import NUMBER
 
 # Controls the settings sidebar can hide, in the sidebar's order. A few settings share one
 # control with another (the bias beside the weight seed, the rate beside the penalty, patience
@@ -205,17 +206,20 @@ def _clamp(field, number, text, notes):
     return number
 
 
+def _number(text: str) -> float:
+    """A link value as a number by ``text``'s number rule (its spelling), else nan: Python's
+    own int/float would read '1_000', '١٢٣' and 'nan'."""
+    return float(text) if NUMBER.fullmatch(text) else math.nan
+
+
 def _parse_int(field, text, notes):
-    try:
-        number = int(text)
-    except ValueError:
-        try:
-            real = float(text)
-        except ValueError:
-            real = math.nan
-        if not math.isfinite(real):
-            notes.append(f"{field.name}={_show(text)} is not a whole number: {_kept(field)}")
-            return None
+    real = _number(text)
+    if not math.isfinite(real):
+        notes.append(f"{field.name}={_show(text)} is not a whole number: {_kept(field)}")
+        return None
+    if text.strip().lstrip("+-").isdigit():
+        number = int(text)  # exact, however long
+    else:
         number = round(real)
         if number != real:
             notes.append(f"{field.name}={_show(text)} is not a whole number: rounded to "
@@ -230,10 +234,7 @@ def _kept(field):
 
 
 def _parse_float(field, text, notes):
-    try:
-        number = float(text)
-    except ValueError:
-        number = math.nan
+    number = _number(text)
     if not math.isfinite(number):
         notes.append(f"{field.name}={_show(text)} is not a finite number: {_kept(field)}")
         return None

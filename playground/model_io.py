@@ -3,8 +3,9 @@
 A saved model holds everything needed to predict without the data: the config, the layer sizes,
 the input pipeline (derived features and the standardisation's mean and scale), the parameters
 and the last epoch's metrics. Loading validates every part against the schema (known names,
-shapes, finite numbers, size limits) and raises ``ModelFileError`` with one message naming the
-first problem, so a bad upload changes nothing.
+shapes, finite numbers, size limits; the bytes by ``text``'s file rule, UTF-8 or UTF-16/32 with
+a byte-order mark; names by its name rule) and raises ``ModelFileError`` with one message naming
+the first problem, so a bad upload changes nothing.
 
 Left out: the training history (export it as CSV) and the optimizer's state (a loaded model
 continues with a fresh optimizer).
@@ -21,6 +22,7 @@ from playground.config import FIELDS, TrainConfig
 from playground.datasets import derive_features
 from playground.losses import TASK_LOSSES, output_activation
 from playground.network import MLP
+from playground.text import TextError, decode, name_problem, quote
 
 SCHEMA = "nn-playground-model"
 VERSION = 1
@@ -91,9 +93,9 @@ def loads(text: str | bytes) -> SavedModel:
             raise ModelFileError(f"the file is {len(text):,} bytes; a model file is at most "
                                  f"{MAX_BYTES:,}")
         try:
-            text = text.decode("utf-8")
-        except UnicodeDecodeError as err:
-            raise ModelFileError(f"not a text file: byte {err.start} is not UTF-8") from None
+            text = decode(text, save_as="the JSON this playground downloads")
+        except TextError as err:
+            raise ModelFileError(str(err)) from None
     if len(text) > MAX_BYTES:
         raise ModelFileError(f"the file is too large; a model file is at most {MAX_BYTES:,} bytes")
     try:
@@ -115,7 +117,9 @@ def _reject_constant(name):
 def from_dict(data) -> SavedModel:
     """Validate a parsed model dict (see ``loads``)."""
     if not isinstance(data, dict):
-        raise ModelFileError("a model file must hold a JSON object")
+        kind = {list: "a list", str: "a string", bool: "true or false", type(None): "null",
+                int: "a number", float: "a number"}.get(type(data), "something else")
+        raise ModelFileError(f"a model file must hold a JSON object; this one holds {kind}")
     if data.get("schema") != SCHEMA:
         raise ModelFileError(f"not a playground model: 'schema' must be {SCHEMA!r}")
     if data.get("version") != VERSION:
@@ -173,6 +177,10 @@ def _sizes(sizes, config, task):
 def _names(names, n, what):
     if not isinstance(names, list) or len(names) != n or not all(isinstance(v, str) for v in names):
         raise ModelFileError(f"{what} must be a list of {n} names")
+    for k, name in enumerate(names):
+        problem = name_problem(name)
+        if problem:
+            raise ModelFileError(f"{what}[{k}] {quote(name)} {problem}")
     return tuple(names)
 
 

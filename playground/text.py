@@ -89,7 +89,7 @@ def decode(data: bytes, *, save_as: str = "UTF-8") -> str:
     nul = data.find(b"\0") if encoding == "utf-8" else -1
     if nul >= 0:  # valid UTF-8, but no text file holds one
         raise TextError(f"the file holds a NUL byte at byte offset {nul}: it is a binary file "
-                        f"(or UTF-16 text without a byte-order mark), not text; save it as "
+                        f"(or UTF-16 text without a byte-order mark), not a text file; save it as "
                         f"{save_as}")
     try:
         text = body.decode(encoding)
@@ -106,7 +106,8 @@ def decode(data: bytes, *, save_as: str = "UTF-8") -> str:
     if bad:
         line = text.count("\n", 0, bad.start()) + 1
         what = "a NUL byte" if bad.group() == "\0" else f"the control character {_code(bad.group())}"
-        raise TextError(f"the file holds {what} on line {line}: it is a binary file, not text; "
+        raise TextError(f"the file holds {what} on line {line}: it is a binary file, not a "
+                        "text file; "
                         f"save it as {save_as}")
     return text
 

@@ -46,7 +46,7 @@ def _broken(trained, change):
 
 
 BAD_FILES = [
-    (lambda t: b"\xff\xfe\x00garbage", "not a text file: byte 0 is not UTF-8"),
+    (lambda t: b"\xff\xfe\x00garbage", "not valid JSON"),
     (lambda t: "{\"schema\": ", "not valid JSON"),
     (lambda t: "[1, 2]", "must hold a JSON object"),
     (lambda t: "{}", "not a playground model"),
