@@ -194,6 +194,17 @@ def within_epochs(n: int) -> Rule:
     return Rule(f"reached within {n} epochs (Reset to try again)", test)
 
 
+def trained_through(n: int) -> Rule:
+    """The run has gone the whole way (or early stopping ended it): a goal an untrained or
+    barely trained network meets on its way (a low test loss before any overfitting) is not
+    met by stopping there."""
+    def test(trainer, measured):
+        if trainer.status == "stopped":
+            return True, f"stopped early at epoch {trainer.epoch}"
+        return trainer.epoch >= n, f"epoch {trainer.epoch}"
+    return Rule(f"trained for {n} epochs, or stopped early", test)
+
+
 def feature_count(n: int) -> Rule:
     def test(trainer, measured):
         names = trainer.dataset.feature_names
@@ -365,9 +376,13 @@ CHALLENGES = (
                _BUMPS.replace(hidden=(8, 8), optimizer="adam", lr=0.03, batch_size=250), 1000,
                "Each bump needs neurons of its own; two layers may share them better than one."),
     _challenge("overfit", "Keep the big network honest",
-               "Keep three hidden layers of at least 32 neurons, and still bring the test loss "
-               "under 0.45 on the small noisy moons.",
-               _OVERFIT_START, (layers_of_at_least(3, 32), below("test_loss", 0.45)),
+               "Keep three hidden layers of at least 32 neurons, and still have the test loss "
+               "under 0.45 on the small noisy moons after 600 epochs (or when early stopping "
+               "ends the run).",
+               # Any start meets the loss on its way down, before it overfits (0.41 at epoch
+               # 1): the goal is to keep it there, so the run must go the whole way.
+               _OVERFIT_START, (layers_of_at_least(3, 32), trained_through(600),
+                                below("test_loss", 0.45)),
                _OVERFIT_START.replace(penalty="l2", penalty_rate=0.003), 600,
                "The network memorises the flipped labels. Penalise big weights, or stop at "
                "the right moment."),
