@@ -10,7 +10,7 @@ import streamlit as st
 
 from playground import charts_catdog, teaching
 from playground.datasets import CATDOG_FEATURES, load_catdog
-from playground.ui import catdog, controls, live, state, views
+from playground.ui import catdog, controls, lessons, live, state, views
 
 SCOPE = "catdog"
 
@@ -60,6 +60,7 @@ columns = catdog.pick_features(SCOPE)
 controls.settings(SCOPE, datasets=["catdog"], hidden={"dataset", "columns"})
 st.caption("Network and training settings are in the sidebar. Play trains epoch after epoch; "
            "Step trains exactly one epoch.")
+lessons.lesson_status(SCOPE)
 live.controls(SCOPE)
 axes = catdog.boundary_axes(SCOPE, columns)
 

@@ -226,3 +226,42 @@ def test_a_challenge_starts_on_the_train_page_and_shows_its_checks():
         at.button(key="train.step").click().run()
     solved = [s.value for s in at.main.success]
     assert solved and solved[0].startswith("**Solved!**") and "epoch 10" in solved[0]
+
+
+@pytest.mark.parametrize("key", ["depth", "catdog"])
+def test_a_loaded_lesson_keeps_its_question_on_its_page(key):
+    # The question once showed only on the Lessons page: on the page the preset loaded into,
+    # where the learner works on it, it was gone.
+    lesson = lessons.LESSON_KEYS[key]
+    scope = lesson.page
+    at = on_lessons_page()
+    at.button(key=f"lesson.{key}.{lesson.presets[0].label}").click().run()
+    at.switch_page(PAGES[scope][0])
+
+    def question_shown():
+        return any(lesson.question in m.value for m in at.main.markdown)
+
+    assert question_shown()
+    for _ in range(2):  # it stays while the learner trains
+        at.button(key=f"{scope}.step").click().run()
+        assert not at.exception, at.exception
+        assert question_shown()
+    # The other preset loads from the box itself, and the question stays.
+    other = lesson.presets[1]
+    at.button(key=f"{scope}.lesson.{other.label}").click().run()
+    assert at.session_state[f"{scope}.config"] == other.config
+    assert at.session_state[f"{scope}.run"].trainer.epoch == 0
+    assert question_shown()
+    at.button(key=f"{scope}.lesson.leave").click().run()
+    assert not question_shown()
+
+
+def test_a_challenge_replaces_the_lesson_on_the_train_page():
+    at = on_lessons_page()
+    at.button(key="lesson.depth.One layer of 8").click().run()
+    at.switch_page("app_pages/lessons.py").run()
+    at.button(key="challenge.fast").click().run()
+    at.switch_page("app_pages/train.py").run()
+    question = lessons.LESSON_KEYS["depth"].question
+    assert not any(question in m.value for m in at.main.markdown)
+    assert any("Challenge: " in m.value for m in at.main.markdown)

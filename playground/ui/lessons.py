@@ -13,18 +13,22 @@ from __future__ import annotations
 
 import streamlit as st
 
-from playground.lessons import CHALLENGE_KEYS, Challenge, Lesson
+from playground.lessons import CHALLENGE_KEYS, LESSONS, Challenge, Lesson, Preset
 from playground.ui import controls, state
 
 PAGES = {"train": "app_pages/train.py", "catdog": "app_pages/cats_dogs.py"}
 ACTIVE = "challenge"  # per-scope state: the key of the challenge being worked on
+LESSON = "lesson"  # per-scope state: (lesson key, preset label) last loaded into the scope
 MET, NOT_MET = ":green[:material/check_circle:]", ":red[:material/cancel:]"
 
 
-def _load(scope: str, cfg, challenge: str | None = None) -> None:
+def _load(scope: str, cfg, challenge: str | None = None, lesson: tuple | None = None) -> None:
     controls.load(cfg, scope)
     state.reset_run(scope)
     state.put("train", ACTIVE, challenge)
+    # One guide at a time on a page: a challenge replaces the Train page's lesson and back.
+    state.put("train", LESSON, None)
+    state.put(scope, LESSON, lesson)
     st.switch_page(PAGES[scope])
 
 
@@ -39,7 +43,38 @@ def lesson_card(number: int, lesson: Lesson) -> None:
         for col, preset in zip(cols, lesson.presets):
             if col.button(preset.label, key=f"lesson.{lesson.key}.{preset.label}",
                           width="stretch", help=f"Load these settings into {where}."):
-                _load(lesson.page, preset.config)
+                _load(lesson.page, preset.config, lesson=(lesson.key, preset.label))
+
+
+def lesson_status(scope: str) -> None:
+    """The loaded lesson's question, on the page its preset loaded into, with its presets.
+
+    Stays while the learner trains and changes settings (the question is what they are
+    working on), until "Leave it" or another lesson or challenge is loaded.
+    """
+    loaded = state.get(scope, LESSON)
+    found = [(n, lesson) for n, lesson in enumerate(LESSONS, 1)
+             if loaded and lesson.key == loaded[0]]
+    if not found:
+        return
+    number, lesson = found[0]
+    with st.container(border=True):
+        left, right = st.columns([4, 1], vertical_alignment="center")
+        left.markdown(f"**Lesson {number}: {lesson.title}.** Loaded: *{loaded[1]}*.  \n"
+                      f"**Question:** *{lesson.question}*")
+        right.button("Leave it", key=f"{scope}.lesson.leave", width="stretch",
+                     on_click=state.put, args=(scope, LESSON, None))
+        if len(lesson.presets) > 1:
+            cols = st.columns(len(lesson.presets))
+            for col, preset in zip(cols, lesson.presets):
+                _preset_button(col, scope, lesson, preset, loaded[1])
+
+
+def _preset_button(col, scope: str, lesson: Lesson, preset: Preset, loaded: str) -> None:
+    if col.button(preset.label, key=f"{scope}.lesson.{preset.label}", width="stretch",
+                  type="primary" if preset.label == loaded else "secondary",
+                  help="Load this preset: a fresh run at epoch 0."):
+        _load(scope, preset.config, lesson=(lesson.key, preset.label))
 
 
 def challenge_card(challenge: Challenge) -> None:
@@ -73,10 +108,12 @@ def checks(challenge: Challenge, trainer) -> bool:
 
 
 def challenge_status(scope: str = "train") -> None:
-    """The active challenge's goal and checks, above the Train page's timeline.
+    """The active challenge's goal and checks (or the loaded lesson's question), above the
+    Train page's timeline.
 
     Checked on each full run of the page: when training pauses or stops, and after a Step.
     """
+    lesson_status(scope)
     key = state.get(scope, ACTIVE)
     if key not in CHALLENGE_KEYS:
         return
