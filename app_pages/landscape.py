@@ -7,6 +7,7 @@ from playground import charts_labs, landscape
 from playground.datasets import DATASETS
 from playground.losses import LOSSES
 from playground.optimizers import OPTIMIZER_LABELS
+from playground.text import count
 from playground.ui import labs, state
 from playground.ui.live_chart import live_chart
 
@@ -88,7 +89,7 @@ def draw_slice(job, trainer, kind) -> None:
                    "walk downhill.")
     n = len(trainer.X_train)
     st.caption(f"{job.loss.size} grid points x {n} training points, plus "
-               f"{len(job.path_loss)} path points, in {job.seconds:.2f} s. Hover the path for "
+               f"{count(len(job.path_loss), 'path point')}, in {job.seconds:.2f} s. Hover the path for "
                "each epoch's true loss; where it differs from the colour under it, the weights "
                "were off the slice.")
 

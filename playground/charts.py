@@ -34,6 +34,7 @@ MAX_LINE_POINTS = 4000
 MISCLASSIFIED_COLOUR = "#111"
 MAX_SVG_POINTS = 2000
 MAX_LINKS = 1500
+METRIC_LABELS = MappingProxyType({"accuracy": "accuracy", "r2": "R²"})
 
 
 def _diverging(palette):
@@ -132,6 +133,11 @@ def boundary_figure(xs, ys, values, task, *, palette=PALETTES["classic"], discre
                                  "showgrid": False, "zeroline": False})
     if equal_axes:
         layout["yaxis"].update(scaleanchor="x", scaleratio=1)
+    if title:
+        # The legend sits on the plot's top edge: the title goes on a line of its own above it
+        # (at the default place the two were drawn over each other).
+        layout["margin"] = {**layout["margin"], "t": layout["margin"]["t"] + 26}
+        layout["title"].update(y=1, yref="container", yanchor="top", pad={"t": 8})
     return {"data": data, "layout": layout}
 
 
@@ -220,17 +226,17 @@ def loss_figure(history: dict, *, metric: str = "accuracy", log_y=False, best_ep
     """
     epoch = np.asarray(history["epoch"])
     line = functools.partial(_line, width=line_width, limit=max_points)
+    label = METRIC_LABELS.get(metric, metric)
     data = [line("train loss", epoch, history["train_loss"], palette[0]),
             line("test loss", epoch, history["test_loss"], palette[1], "dash")]
     for split, colour, dash in (("train", palette[0], "solid"), ("test", palette[1], "dash")):
-        data.append(line(f"{split} {metric}", epoch, history[f"{split}_{metric}"], colour, dash,
+        data.append(line(f"{split} {label}", epoch, history[f"{split}_{metric}"], colour, dash,
                          "2"))
     shapes = []
     if best_epoch is not None:
         shapes.append({"type": "line", "xref": "x", "yref": "paper", "x0": best_epoch,
                        "x1": best_epoch, "y0": 0, "y1": 1,
                        "line": {"color": "#2a9d3f", "width": 2, "dash": "dot"}})
-    label = {"accuracy": "accuracy", "r2": "R²"}.get(metric, metric)
     layout = _base_layout(
         height, shapes=shapes, hovermode="x unified",
         xaxis={"domain": [0, 0.6], "title": {"text": "epoch"}, "rangemode": "nonnegative"},
@@ -331,12 +337,13 @@ def network_figure(weights: list, biases: list, *, input_names=None, output_name
     """
     sizes = [weights[0].shape[0]] + [W.shape[1] for W in weights]
     pos = _node_positions(sizes)
-    links = _links(weights, pos)
+    names = _node_names(sizes, input_names, output_names)
+    links = _links(weights, pos, names)
     shown, total = len(links["w"]), sum(W.size for W in weights)
     reach = max(float(np.abs(links["w"]).max(initial=0.0)), 1e-9)
     data = _link_traces(links, reach, palette, width_scale)
     data.append(_link_hover(links))
-    data.append(_node_trace(sizes, pos, biases, input_names, output_names, palette))
+    data.append(_node_trace(sizes, pos, biases, names, palette))
     title = "" if shown == total else f"strongest {shown} of {total} weights shown"
     layout = _base_layout(height, showlegend=False, title={"text": title, "x": 0.02},
                           margin={"l": 10, "r": 10, "t": 30 if title else 10, "b": 10},
@@ -345,14 +352,31 @@ def network_figure(weights: list, biases: list, *, input_names=None, output_name
     return {"data": data, "layout": layout}
 
 
-def _links(weights, pos):
+def _node_names(sizes, input_names, output_names):
+    """Each node's name per layer, as its hover shows it; links are named by their two ends.
+
+    Hidden layers count from 1 (layer 1 is the first hidden layer), neurons from 1.
+    """
+    last = len(sizes) - 1
+    names = [list(input_names) if input_names else [f"input {k + 1}" for k in range(sizes[0])]]
+    for layer, n in enumerate(sizes[1:], 1):
+        if layer == last:
+            names.append(list(output_names) if output_names else
+                         [f"output {k + 1}" for k in range(n)])
+        else:
+            names.append([f"layer {layer} neuron {k + 1}" for k in range(n)])
+    return names
+
+
+def _links(weights, pos, names):
     ends, values, labels = [], [], []
     for layer, W in enumerate(weights):
         i, j = np.meshgrid(np.arange(W.shape[0]), np.arange(W.shape[1]), indexing="ij")
         a, b = pos[layer][i.ravel()], pos[layer + 1][j.ravel()]
         ends.append(np.stack([a, b], axis=1))
         values.append(W.ravel())
-        labels += [f"layer {layer + 1}: {p} → {q}" for p, q in zip(i.ravel(), j.ravel())]
+        here, there = names[layer], names[layer + 1]
+        labels += [f"{here[p]} → {there[q]}" for p, q in zip(i.ravel(), j.ravel())]
     ends, values = np.concatenate(ends), np.concatenate(values).astype(np.float64)
     labels = np.array(labels, dtype=object)
     if len(values) > MAX_LINKS:
@@ -388,20 +412,17 @@ def _link_hover(links):
             "hovertemplate": "%{text}<extra></extra>"}
 
 
-def _node_trace(sizes, pos, biases, input_names, output_names, palette):
+def _node_trace(sizes, pos, biases, names, palette):
     xy = np.concatenate(pos).astype(np.float32)
     text, colours = [], []
     for layer, n in enumerate(sizes):
         for k in range(n):
+            name = names[layer][k]
             if layer == 0:
-                name = input_names[k] if input_names else f"input {k + 1}"
                 text.append(f"{name}")
                 colours.append("#ffffff")
                 continue
             b = float(biases[layer - 1][k])
-            is_out = layer == len(sizes) - 1
-            name = (output_names[k] if is_out and output_names else
-                    f"output {k + 1}" if is_out else f"layer {layer} neuron {k + 1}")
             text.append(f"{name}<br>bias = {b:.4g}")
             colours.append(palette[1] if b > 0 else palette[0])
     return {"type": "scatter", "mode": "markers", "x": xy[:, 0], "y": xy[:, 1], "text": text,

@@ -229,6 +229,7 @@ def summary(entries, target: float, loss: str = "train_loss") -> list[dict]:
         t = entry.trainer
         last = t.history.last()
         metric = "r2" if t.task == "regression" else "accuracy"
+        label = "R²" if metric == "r2" else metric
         reached = epochs_to_reach(t.history[loss], target)
         rows.append({
             "run": entry.label + (" (pinned)" if entry.pinned else ""),
@@ -236,8 +237,8 @@ def summary(entries, target: float, loss: str = "train_loss") -> list[dict]:
             "epochs": t.epoch,
             "train loss": float(last["train_loss"]),
             "test loss": float(last["test_loss"]),
-            f"train {metric}": float(last[f"train_{metric}"]),
-            f"test {metric}": float(last[f"test_{metric}"]),
+            f"train {label}": float(last[f"train_{metric}"]),
+            f"test {label}": float(last[f"test_{metric}"]),
             f"epochs to {loss.replace('_', ' ')} ≤ {target:g}": reached,
         })
     return rows

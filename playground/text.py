@@ -212,3 +212,8 @@ def plotly_escape(text) -> str:
     """``text`` as literal characters in Plotly chart text (titles, axis titles, names):
     Plotly reads ``<b>``, ``<a href>``, ``<br>`` and entities in them."""
     return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def count(n: int, one: str, many: str | None = None) -> str:
+    """``n`` and the noun that goes with it: "1 bias", "3 biases", "1 path point"."""
+    return f"{n:,} {one if n == 1 else (many or one + 's')}"

@@ -95,7 +95,9 @@ def test_loss_figure_layout_has_no_none_setting(dataset, metric):
     fig = charts.loss_figure({k: run.history[k] for k in run.history.columns}, metric=metric)
     go.Figure(fig)
     assert _nones(fig["layout"]) == []
-    assert fig["layout"]["yaxis2"]["title"]["text"] == {"accuracy": "accuracy", "r2": "R²"}[metric]
+    label = {"accuracy": "accuracy", "r2": "R²"}[metric]
+    assert fig["layout"]["yaxis2"]["title"]["text"] == label
+    assert [t["name"] for t in fig["data"][2:]] == [f"train {label}", f"test {label}"]  # not r2
 
 
 def test_decimate_keeps_extremes_and_ends():
@@ -143,9 +145,16 @@ def test_network_figure_hover_shows_each_weight_and_bias(trainer):
     go.Figure(fig)
     hover = fig["data"][-2]["text"]
     assert len(hover) == sum(W.size for W in model.weights)
-    assert hover[0] == f"layer 1: 0 → 0<br>w = {model.weights[0][0, 0]:.4g}"
+    # A link is named by the two nodes it joins, counted as the nodes' own labels count.
+    assert hover[0] == f"x1 → layer 1 neuron 1<br>w = {model.weights[0][0, 0]:.4g}"
+    W = model.weights[1]
+    last = W.shape[0] * W.shape[1] - 1
+    assert hover[model.weights[0].size + last] == (
+        f"layer 1 neuron {W.shape[0]} → layer 2 neuron {W.shape[1]}<br>w = {W[-1, -1]:.4g}")
     nodes = fig["data"][-1]["text"]
-    assert nodes[0] == "x1" and nodes[2].endswith(f"bias = {model.biases[0][0]:.4g}")
+    assert nodes[0] == "x1" and nodes[2] == f"layer 1 neuron 1<br>bias = {model.biases[0][0]:.4g}"
+    assert hover[-1].startswith(f"layer {model.n_layers - 1} neuron")
+    assert hover[-1].split("<br>")[0].endswith("→ output 1")
 
 
 def test_network_figure_caps_links_for_wide_layers():
@@ -185,3 +194,18 @@ def test_projector_mode_enlarges_type_lines_markers_and_shapes(trainer):
     assert projected["path"] == crosses["path"]
     assert big["data"][0]["x"] is fig["data"][0]["x"]  # arrays shared, not copied
     assert fig["layout"]["shapes"][0]["line"]["width"] == 2  # the original is left alone
+
+
+def test_a_boundary_title_gets_a_line_of_its_own_above_the_legend():
+    # The saved-model preview's title was drawn over its legend (both at the top left).
+    xs = ys = np.linspace(-1, 1, 5)
+    points = (np.zeros((3, 2)), np.array([0, 1, 0]), None)
+    plain = charts.boundary_figure(xs, ys, np.full((5, 5), 0.5), "binary", test=points)
+    titled = charts.boundary_figure(xs, ys, np.full((5, 5), 0.5), "binary", test=points,
+                                    title="The saved model on its test points")
+    go.Figure(titled)
+    title, legend = titled["layout"]["title"], titled["layout"]["legend"]
+    assert (title["yref"], title["y"], title["yanchor"]) == ("container", 1, "top")
+    assert (legend["y"], legend["yanchor"]) == (1.02, "bottom")  # on the plot's top edge
+    # The margin above the plot holds the legend's row (~20 px) and the title's (~25 px).
+    assert titled["layout"]["margin"]["t"] >= plain["layout"]["margin"]["t"] + 20 >= 60

@@ -120,3 +120,11 @@ def test_a_pinned_copy_does_not_follow_the_original():
     assert len(entry.trainer.history) == 6
     assert "moons" in entry.label and "lr 0.1" in entry.label
     assert summary([entry], 0.1)[0]["status"] == "pinned at epoch 5"
+
+
+def test_the_summary_names_r2_as_a_reader_writes_it():
+    comp = Comparison(TrainConfig(dataset="plane", hidden=(3,), n_samples=60), "lr", [0.01, 0.03])
+    comp.advance(epochs=2)
+    row = summary(comp.entries, target=0.1)[0]
+    assert row["train R²"] == comp.trainers[0].history.last()["train_r2"]
+    assert "test R²" in row and "train r2" not in row

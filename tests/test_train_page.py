@@ -133,7 +133,14 @@ def test_epoch_limit_stops_playing_with_a_message():
     for _ in range(3):
         at.run()
     assert epoch_counter(at) == 3 and not _run(at).playing
-    assert any("Reached the epoch limit (3)" in i.value for i in at.info)
+    notice = [i.value for i in at.info if "Reached the epoch limit (3)" in i.value]
+    assert notice and "raise the Epoch limit" in notice[0]
+    # Doing what it says goes on.
+    at.number_input(key="train.w.epochs").set_value(5).run()
+    _click(at, "train.play")
+    for _ in range(3):
+        at.run()
+    assert epoch_counter(at) == 5
 
 
 def test_charts_carry_the_runs_numbers():

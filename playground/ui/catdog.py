@@ -28,7 +28,7 @@ from playground.charts_catdog import feature_label
 from playground.config import TrainConfig
 from playground.datasets import CATDOG_FEATURES, CATDOG_PATH
 from playground.network import MLP
-from playground.text import md_escape
+from playground.text import count, md_escape
 from playground.training import Trainer
 from playground.ui import state, views
 from playground.ui.live_chart import live_chart
@@ -398,7 +398,8 @@ def show_step(step: teaching.Step, current: Lab, trainer: Trainer, palette) -> N
         rows = [feature_label(r) for r in teaching.block_row_names(trainer, i)]
         cols = teaching.block_column_names(trainer, i)
         fan_in, fan_out = step.before[i].shape[0] - 1, step.before[i].shape[1]
-        st.markdown(f"**Layer {i + 1}** ({fan_in} × {fan_out} weights and {fan_out} biases; the "
+        st.markdown(f"**Layer {i + 1}** ({fan_in} × {fan_out} weights and "
+                    f"{count(fan_out, 'bias', 'biases')}; the "
                     f"last row is the bias)")
         fig = charts_catdog.step_figure(step.before[i], step.gradient[i], step.change[i],
                                         step.after[i], rows, cols, lr=step.lr, palette=palette)

@@ -110,6 +110,12 @@ def _advance(run: state.Run, epochs_per_frame: int | None, seconds: float = BUDG
     run.last_frame = (run.trainer.epoch - before, time.perf_counter() - start)
 
 
+# How to train on after the run ended by itself (the engine's message says why it ended).
+GO_ON = {"done": "To train on, raise the Epoch limit (sidebar, Training), then press Play.",
+         "stopped": "To train on, turn off Early stopping or raise its Patience (sidebar, "
+                    "Training), then press Play."}
+
+
 def status(run: state.Run) -> None:
     """The epoch counter and, when training cannot go on, why."""
     trainer = run.trainer
@@ -121,4 +127,4 @@ def status(run: state.Run) -> None:
         st.error(trainer.message + " Press Reset to start again, or lower the learning rate "
                  "and press Play to go on from the kept weights.")
     elif trainer.status in ("stopped", "done"):
-        st.info(trainer.message)
+        st.info(trainer.message + " " + GO_ON[trainer.status])
