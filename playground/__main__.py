@@ -2,6 +2,10 @@
 
 import sys
 
-from playground.cli import main
+try:
+    from playground.cli import main
+except KeyboardInterrupt:  # Ctrl-C while the engine loads: one line, no traceback
+    sys.stderr.write("interrupted\n")
+    sys.exit(130)
 
 sys.exit(main())

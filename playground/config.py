@@ -211,7 +211,9 @@ def _check_number(f, value, kind):
                          f"(got {value!r})")
     low, high = f.allowed
     if not low <= value <= high:  # also rejects nan
-        raise ValueError(f"{f.name} must be between {low:g} and {high:g} (got {value!r})")
+        show = (lambda v: f"{v:,}") if kind is int else (lambda v: f"{v:g}")  # 2,147,483,647
+        raise ValueError(f"{f.name} must be between {show(low)} and {show(high)} "
+                         f"(got {value!r})")
     return kind(value)
 
 
