@@ -177,9 +177,11 @@ def _progress(trainer, total, started, stream):
     stream.flush()
 
 
-def train(args, out=sys.stdout, err=sys.stderr) -> int:
+def train(args, out=None, err=None) -> int:
     from playground import model_io
     from playground.training import Trainer
+
+    out, err = out or sys.stdout, err or sys.stderr
 
     config = config_from_args(args)
     data = None

@@ -25,6 +25,7 @@ import csv
 import functools
 import io
 import itertools
+import json
 import numbers
 import re
 from dataclasses import dataclass
@@ -643,8 +644,7 @@ def _decode(data: bytes, max_bytes: int) -> str:
     """The file's text by ``text.decode`` (BOMs, line endings, binary files), size first."""
     if not isinstance(data, (bytes, bytearray, memoryview)):
         raise TypeError(f"data must be the file's bytes, got {type(data).__name__}")
-    data = bytes(data)
-    if len(data) > max_bytes:
+    if len(data) > max_bytes:  # before any copy or decoding
         raise DataError(f"the file is too large: {len(data):,} bytes, the limit is "
                         f"{max_bytes:,} bytes")
     try:
@@ -680,6 +680,7 @@ def read_csv_rows(data: bytes, *, max_bytes: int = 5_000_000, max_columns: int =
     pandas index column: dropped, with ``INDEX_NOTE``. Cells are not interpreted here.
     """
     text = _decode(data, max_bytes)
+    _not_a_table(text)
     reader = csv.reader(io.StringIO(text))
     try:
         header = next(row for row in reader if row)
@@ -719,6 +720,21 @@ def _line_of(text: str, index: int) -> int:
         if i == index:
             return reader.line_num
     return reader.line_num
+
+
+def _not_a_table(text: str) -> None:
+    """Name the text files people pick by mistake: JSON (a saved model) and web pages."""
+    start = text.lstrip()[:15].lower()
+    if start[:1] in ("{", "["):
+        try:
+            json.loads(text)
+        except ValueError:
+            return  # not JSON after all: let the CSV reader speak
+        raise DataError("this is a JSON file, not a CSV table (a model saved here opens under "
+                        "'Open a model')")
+    if start.startswith(("<!doctype html", "<html")):
+        raise DataError("this is a web page (HTML), not a CSV table; save the table itself as "
+                        "'CSV UTF-8'")
 
 
 def _csv_error(error: csv.Error) -> str:
