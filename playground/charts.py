@@ -21,14 +21,7 @@ from types import MappingProxyType
 import numpy as np
 
 from playground.charts_image import encode_png
-
-PALETTES = MappingProxyType({
-    # The classic playground's blue and orange, then d3's category colours.
-    "classic": ("#0877bd", "#f59322", "#2ca02c", "#d62728", "#9467bd"),
-    # Okabe and Ito's colour-blind-safe set.
-    "colorblind": ("#0072b2", "#e69f00", "#009e73", "#d55e00", "#cc79a7"),
-})
-"""Class colours, class 0 first; for weights, index 0 is negative and index 1 positive."""
+from playground.display import PALETTES
 
 MAX_LINE_POINTS = 4000
 MISCLASSIFIED_COLOUR = "#111"

@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from playground.charts import PALETTES, _base_layout, _domains
+from playground.charts import _base_layout, _domains
 from playground.datasets import feature_label  # noqa: F401  (the pages import it from here too)
+from playground.display import PALETTES
 
 MAX_CELL_TEXT = 160  # heatmaps with more cells than this show values on hover only
 

@@ -16,8 +16,9 @@ from types import MappingProxyType
 
 import numpy as np
 
-from playground.charts import PALETTES, boundary_rgba
+from playground.charts import boundary_rgba
 from playground.charts_image import encode_png, heatmap_image
+from playground.display import PALETTES
 from playground.losses import LOSSES, hinge
 
 RUN_COLOURS = MappingProxyType({

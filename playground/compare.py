@@ -30,6 +30,7 @@ import numpy as np
 
 from playground.activations import ACTIVATIONS
 from playground.config import TrainConfig
+from playground.control_specs import LR_STEPS
 from playground.datasets import DATASETS, feature_label
 from playground.losses import LOSSES, TASK_LOSSES
 from playground.optimizers import OPTIMIZER_LABELS, OPTIMIZERS
@@ -37,7 +38,7 @@ from playground.training import DIVERGED, READY, Trainer
 
 MAX_RUNS = 8
 MAX_PINNED = 4
-LR_CHOICES = (1e-4, 3e-4, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
+LR_CHOICES = tuple(lr for lr in LR_STEPS if lr >= 1e-4)  # the Train page's steps, less the slowest
 BATCH_CHOICES = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000)
 L2_CHOICES = (0.0, 1e-4, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0)
 

@@ -31,29 +31,21 @@ import math
 from dataclasses import dataclass
 from typing import Mapping
 
-from playground.charts import PALETTES
+from playground import control_specs
 from playground.config import FIELDS, Field, TrainConfig
-from playground.datasets import CATDOG_FEATURES, DATASETS, training_rows
+from playground.datasets import CATDOG_FEATURES, DATASETS
+from playground.display import PALETTES
 from playground.losses import TASK_LOSSES
 from playground.text import NUMBER
 
-# Controls the settings sidebar can hide, in the sidebar's order. A few settings share one
-# control with another (the bias beside the weight seed, the rate beside the penalty, patience
-# beside early stopping): hiding either name hides that control.
-DATA_CONTROLS = ("dataset", "columns", "n_classes", "n_samples", "noise", "label_noise",
-                 "train_ratio", "data_seed", "features")
-NETWORK_CONTROLS = ("hidden", "activation", "init", "init_seed")
-TRAINING_CONTROLS = ("loss", "optimizer", "lr", "momentum", "rho", "beta1", "beta2",
-                     "batch_size", "penalty", "epochs", "early_stopping")
-CONTROLS = DATA_CONTROLS + NETWORK_CONTROLS + TRAINING_CONTROLS
-GROUPS = {"data": DATA_CONTROLS, "network": NETWORK_CONTROLS, "training": TRAINING_CONTROLS}
-SHARED_CONTROL = {"bias_init": "init_seed", "penalty_rate": "penalty",
-                  "patience": "early_stopping"}
+# The controls a link can hide, in the sidebar's order, and the names that stand for several.
+CONTROLS = tuple(control_specs.CONTROLS)
+GROUPS = control_specs.GROUPS
+SHARED_CONTROL = control_specs.SHARED
 
 TEACHER_KEYS = ("hide", "show", "autoplay", "at")
 DISPLAY_KEYS = ("projector", "palette")
 IGNORED_KEYS = ("embed", "embed_options")  # Streamlit's own; never settings
-PERCENT_FIELDS = ("noise", "label_noise", "train_ratio")  # sliders in whole percents
 MAX_AT = 20_000  # most epochs a link may ask to train on opening
 MAX_VALUE_CHARS = 300  # a longer value is not a setting anyone typed
 NONE = "none"
@@ -146,8 +138,12 @@ def unshareable(config: TrainConfig) -> str | None:
 
 
 # -- reading a link ---------------------------------------------------------------------------
-def decode(params: Mapping, *, base: TrainConfig = DEFAULTS, datasets=None) -> Link:
+def decode(params: Mapping, *, base: TrainConfig = DEFAULTS, datasets=None,
+           columns: str = "pair") -> Link:
     """Read URL parameters into a Link; never raises.
+
+    The settings come back as the page's controls show them (``control_specs.shown``), so the
+    page's first draw changes none of them.
 
     Parameters
     ----------
@@ -156,6 +152,8 @@ def decode(params: Mapping, *, base: TrainConfig = DEFAULTS, datasets=None) -> L
         The page's starting config: settings the link does not name keep their value here.
     datasets : collection of str, optional
         The datasets the page offers (default: all but 'csv'); any other is left out.
+    columns : str
+        How the page picks cat/dog features ("pair" or "set", see ``control_specs.Where``).
     """
     notes, values = [], {}
     for key, raw in params.items():
@@ -173,7 +171,8 @@ def decode(params: Mapping, *, base: TrainConfig = DEFAULTS, datasets=None) -> L
             parsed = _PARSERS[field.kind](field, value, notes)
             if parsed is not None:
                 values[key] = parsed
-    _mend_combinations(values, base, datasets, notes)
+    where = control_specs.Where(tuple(datasets or DATASETS), columns=columns)
+    _mend_combinations(values, base, where, notes)
     try:
         config = base.replace(**values)
     except (TypeError, ValueError) as err:  # a combination no rule above foresaw
@@ -303,9 +302,9 @@ _PARSERS = {"int": _parse_int, "float": _parse_float, "str": _parse_str, "bool":
             "ints": _parse_ints, "strs": _parse_strs}
 
 
-def _mend_combinations(values: dict, base: TrainConfig, datasets, notes: list) -> None:
+def _mend_combinations(values: dict, base: TrainConfig, where, notes: list) -> None:
     """Drop settings that are valid alone but not with the link's dataset or the page."""
-    if "dataset" in values and datasets is not None and values["dataset"] not in datasets:
+    if "dataset" in values and values["dataset"] not in where.datasets:
         notes.append(f"dataset={values['dataset']!r} is not offered on this page: left out "
                      f"(it stays {base.dataset}).")
         del values["dataset"]
@@ -322,27 +321,29 @@ def _mend_combinations(values: dict, base: TrainConfig, datasets, notes: list) -
         notes.append(f"loss={loss!r} does not fit the {spec.task} task of {spec.label}: the "
                      "task's usual loss is used.")
         values["loss"] = "auto"
-    _as_the_controls_show(values, base, spec, notes)
+    _as_the_controls_show(values, base, where, notes)
 
 
-def _as_the_controls_show(values, base, spec, notes):
+def _as_the_controls_show(values, base, where, notes):
     """Round and cap as the page's controls will, before anything trains on the link.
 
     Otherwise the page's first draw changes the setting (label_noise 0.025 shows as 2 %) and
-    starts a new run: the epochs an ``at=`` link trained to are gone, and the note says the
-    user changed something.
+    starts a new run: the epochs an ``at=`` link trained to are gone. A note names each value
+    the link gave that changed; the page's own values change silently.
     """
-    for name in (n for n in PERCENT_FIELDS if n in values):
-        shown = round(values[name] * 100) / 100
-        if shown != values[name]:
-            notes.append(f"{name}: the link's {values[name]:g} became {shown:g} (the slider "
-                         "moves in whole percents).")
-            values[name] = shown
-    rows = training_rows(spec.key, values.get("n_samples", base.n_samples),
-                         values.get("train_ratio", base.train_ratio))
-    if values.get("batch_size", base.batch_size) > rows:
-        notes.append(f"batch_size: capped at the {rows} training points (full batch).")
-        values["batch_size"] = rows
+    try:
+        asked = base.replace(**values)
+    except (TypeError, ValueError):
+        return  # decode says the settings did not fit together
+    shown = control_specs.shown(asked, where)
+    for name in FIELDS:
+        before, after = getattr(asked, name), getattr(shown, name)
+        if before == after:
+            continue
+        if name in values:
+            notes.append(f"{name}: the link's {as_text(before)} became {as_text(after)} "
+                         f"({control_specs.why(name)}).")
+        values[name] = after
 
 
 def _mend_columns(values, base, spec, notes):

@@ -14,10 +14,12 @@ import string
 import numpy as np
 import pytest
 
-from playground import links
+from playground import control_specs, links
 from playground.config import FIELDS, MAX_SEED, Field, TrainConfig
-from playground.datasets import CATDOG_FEATURES, DATASETS, training_rows
+from playground.datasets import CATDOG_FEATURES, DATASETS
 from playground.losses import TASK_LOSSES
+
+TRAIN_PAGE = control_specs.Where(tuple(DATASETS))
 
 
 def _random_value(field, rng, dataset):
@@ -33,7 +35,7 @@ def _random_value(field, rng, dataset):
         pick = rng.random()
         if pick < 0.2:
             return float(rng.choice([low, high]))
-        if pick < 0.5 or field.name in links.PERCENT_FIELDS:  # the sliders' percent grid
+        if pick < 0.5:  # a percent grid, as a slider moves
             return min(high, max(low, round(float(rng.uniform(low, high)) * 100) / 100))
         return float(rng.uniform(low, high))  # any double: repr must read back exactly
     if kind == "bool":
@@ -59,17 +61,19 @@ def _random_value(field, rng, dataset):
     raise AssertionError(f"no generator for {field.name}")
 
 
-def random_config(rng) -> TrainConfig:
-    """A valid config with each setting left at its default half the time."""
+def random_config(rng, where=None) -> TrainConfig:
+    """A valid config as the page's controls show it, each setting at its default half the time.
+
+    Any valid config turns into one the controls show with ``control_specs.shown``: the percent
+    sliders round, the batch size ends at the training rows, the Train page shows two cat/dog
+    features.
+    """
     dataset = str(rng.choice([k for k in FIELDS["dataset"].allowed if k != "csv"]))
     values = {"dataset": dataset}
     for name, field in FIELDS.items():
         if name != "dataset" and rng.random() < 0.5:
             values[name] = _random_value(field, rng, dataset)
-    config = TrainConfig(**values)
-    # As the pages can have it: the batch is at most the training set.
-    rows = training_rows(dataset, config.n_samples, config.train_ratio)
-    return config.replace(batch_size=min(config.batch_size, rows))
+    return control_specs.shown(TrainConfig(**values), where or TRAIN_PAGE)
 
 
 @pytest.mark.parametrize("seed", range(10))
@@ -119,7 +123,7 @@ def test_show_one_control_hides_all_others():
 
 def test_hide_groups_and_shared_controls():
     link = links.decode({"hide": "network,penalty_rate"})
-    assert link.hidden == frozenset(links.NETWORK_CONTROLS) | {"penalty"}
+    assert link.hidden == {"hidden", "activation", "init", "init_seed", "penalty"}
     assert link.notes == ()
 
 
@@ -166,10 +170,16 @@ def _reads_cleanly(field, text):
         except ValueError:
             return False
         low, high = field.allowed
-        whole = field.kind == "float" or number == int(number) if math.isfinite(number) else False
-        if field.name in links.PERCENT_FIELDS and math.isfinite(number):
-            whole = round(number * 100) / 100 == number  # the page's sliders move in percents
-        return math.isfinite(number) and whole and low <= number <= high
+        if not math.isfinite(number) or not low <= number <= high:
+            return False
+        if field.kind == "int" and number != int(number):
+            return False
+        get = TrainConfig().to_dict().__getitem__
+        if field.name in FIELDS and field.name not in control_specs.NO_CONTROL \
+                and control_specs.control_of(field.name).drawn(get, TRAIN_PAGE):
+            # On the grid of the page's control (a slider in whole percents, points in tens).
+            return control_specs.widget_of(field.name).holds(number, get, TRAIN_PAGE)
+        return True
     if field.kind == "bool":
         return text.lower() in links.TRUE + links.FALSE
     if field.kind == "str":
@@ -189,7 +199,10 @@ def _reads_cleanly(field, text):
     ({"lr": "nan"}, "lr", 0.1, "not a finite number"),
     ({"lr": "1e999"}, "lr", 0.1, "not a finite number"),
     ({"n_samples": "999999"}, "n_samples", 5000, "set to 5000"),
-    ({"n_samples": "512.7"}, "n_samples", 513, "rounded to 513"),
+    ({"n_samples": "512.7"}, "n_samples", 510, "rounded to 513"),
+    ({"n_samples": "512"}, "n_samples", 510, "became 510 (the slider moves in steps of 10)"),
+    ({"train_ratio": "0.33"}, "train_ratio", 0.35, "steps of 5 %"),
+    ({"optimizer": "adam", "beta2": "0.99985"}, "beta2", 0.9998, "steps of 0.0001"),
     ({"data_seed": "-3"}, "data_seed", 0, "set to 0"),
     ({"data_seed": str(2**40)}, "data_seed", MAX_SEED, "outside"),
     ({"hidden": "4,x,500"}, "hidden", (4, 128), "layer 2"),
@@ -203,8 +216,8 @@ def _reads_cleanly(field, text):
     ({"features": "x1*x2,x1*x2,bad"}, "features", ("x1*x2",), "twice"),
     ({"dataset": "catdog", "features": "x1^2"}, "features", (), "2-D datasets"),
     ({"columns": "body_mass_kg"}, "columns", (), "cats-and-dogs"),
-    ({"dataset": "catdog", "columns": "body_mass_kg,wings"}, "columns", ("body_mass_kg",),
-     "'wings'"),
+    ({"dataset": "catdog", "columns": "body_mass_kg,wings"}, "columns",
+     ("body_mass_kg", "shoulder_height_cm"), "'wings'"),  # the Train page shows two
     ({"dataset": "blobs", "loss": "bce"}, "loss", "auto", "does not fit"),
 ])
 def test_each_bad_value_is_mended_and_noted(params, field, value, fragment):
@@ -284,11 +297,12 @@ def test_a_page_with_its_own_defaults_writes_and_reads_relative_to_them():
     config = CATDOG_PAGE.replace(lr=0.3, columns=("ear_length_cm", "tail_length_cm"))
     params = links.encode(config, base=CATDOG_PAGE)
     assert params == {"columns": "ear_length_cm,tail_length_cm", "lr": "0.3"}
-    assert links.decode(params, base=CATDOG_PAGE, datasets=("catdog",)).config == config
+    assert links.decode(params, base=CATDOG_PAGE, datasets=("catdog",),
+                        columns="set").config == config
 
 
 def test_a_page_refuses_datasets_it_does_not_offer():
     link = links.decode({"dataset": "spiral", "features": "x1^2", "lr": "0.3"},
-                        base=CATDOG_PAGE, datasets=("catdog",))
+                        base=CATDOG_PAGE, datasets=("catdog",), columns="set")
     assert link.config == CATDOG_PAGE.replace(lr=0.3)
     assert "not offered on this page" in link.notes[0] and "2-D" in link.notes[1]

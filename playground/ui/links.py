@@ -23,7 +23,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from playground import links
+from playground import control_specs, links
 from playground.config import TrainConfig
 from playground.text import md_escape
 from playground.ui import controls, state
@@ -32,16 +32,7 @@ OPENED = "links.opened"
 NOTES = "links.notes"
 REQUESTED = "links.requested"
 AT_SECONDS = 20.0  # most seconds spent training to a link's epoch before the page shows
-CONTROL_LABELS = {
-    "dataset": "Dataset", "columns": "Cat/dog features", "n_classes": "Classes",
-    "n_samples": "Points", "noise": "Noise", "label_noise": "Flipped labels",
-    "train_ratio": "Training share", "data_seed": "Data seed", "features": "Extra features",
-    "hidden": "Hidden layers", "activation": "Activation", "init": "Initial weights",
-    "init_seed": "Weight seed and bias", "loss": "Loss", "optimizer": "Optimizer",
-    "lr": "Learning rate", "momentum": "Momentum", "rho": "Rho", "beta1": "Beta1",
-    "beta2": "Beta2", "batch_size": "Batch size", "penalty": "Regularisation",
-    "epochs": "Epoch limit", "early_stopping": "Early stopping",
-}
+CONTROL_LABELS = {name: control.title for name, control in control_specs.CONTROLS.items()}
 
 
 def page_scope(page) -> tuple[str, TrainConfig, tuple | None]:
@@ -63,7 +54,8 @@ def open_link(page) -> None:
     if not params:
         return
     scope, base, datasets = page_scope(page)
-    link = links.decode(params, base=base, datasets=datasets)
+    link = links.decode(params, base=base, datasets=datasets,
+                        columns="set" if scope == "catdog" else "pair")
     controls.load(link.config, scope)
     state.put(scope, "link_hidden", link.hidden)
     state.put(scope, "link_autoplay", link.autoplay)
