@@ -112,6 +112,20 @@ def test_changing_the_data_starts_a_new_run_and_says_so():
                in info.value for info in at.info)
 
 
+def test_a_classifier_whose_loss_blows_up_is_shown_as_diverged():
+    # The spiral at lr 10: the loss went 0.70 -> 7.97, all finite, and the page said only
+    # "Reached the epoch limit".
+    at = _app()
+    at.select_slider(key="train.w.lr").set_value(10.0).run()
+    _click(at, "train.play")
+    for _ in range(3):
+        at.run()
+    errors = [e.value for e in at.error]
+    assert any(e.startswith("Diverged at epoch") and "blew up" in e and "lower the learning "
+               "rate" in e for e in errors), errors
+    assert not _run(at).playing and _run(at).trainer.status == "diverged"
+
+
 def test_a_huge_learning_rate_shows_the_divergence_message_and_pauses():
     at = _app()
     at.selectbox(key="train.w.dataset").select("plane").run()
