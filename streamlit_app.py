@@ -7,6 +7,7 @@ settings back into the URL on every run (see playground/ui/links.py).
 
 import streamlit as st
 
+from playground.scopes import SCOPES
 from playground.ui import classroom, links, state
 from playground.ui.live_chart import preload_plotly
 
@@ -31,9 +32,9 @@ st.set_page_config(page_title="Neural network playground", page_icon="🧠", lay
 preload_plotly()  # the charts' library downloads while the page's widgets render
 
 pages = [
-    st.Page("app_pages/train.py", title="Train", icon=":material/model_training:", default=True),
+    st.Page(SCOPES["train"].page, title="Train", icon=":material/model_training:", default=True),
     st.Page("app_pages/lessons.py", title="Lessons", icon=":material/school:"),
-    st.Page("app_pages/cats_dogs.py", title="Cats vs dogs", icon=":material/pets:"),
+    st.Page(SCOPES["catdog"].page, title="Cats vs dogs", icon=":material/pets:"),
     st.Page("app_pages/compare.py", title="Compare runs", icon=":material/compare_arrows:"),
     st.Page("app_pages/landscape.py", title="Loss landscape", icon=":material/landscape:"),
     st.Page("app_pages/replay.py", title="Replay", icon=":material/replay:"),

@@ -21,7 +21,6 @@ st.markdown(
     "measures how far that is from the label; the **optimizer** (stochastic gradient descent or "
     "one of its relatives) moves every weight a little so that the loss shrinks. Passing the "
     "same animals again and again, epoch after epoch, is training.")
-state.config(SCOPE, default=catdog.default_config())
 palette = views.display()["palette"]
 
 # -- 1. the data --------------------------------------------------------------------------------
@@ -57,7 +56,7 @@ with notes:
 # -- 2. training --------------------------------------------------------------------------------
 st.header("2 · Train a network", divider="gray")
 columns = catdog.pick_features(SCOPE)
-controls.settings(SCOPE, datasets=["catdog"], hidden={"dataset", "columns"})
+controls.settings(SCOPE)
 st.caption("Network and training settings are in the sidebar. Play trains epoch after epoch; "
            "Step trains exactly one epoch.")
 lessons.lesson_status(SCOPE)

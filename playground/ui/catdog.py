@@ -25,7 +25,6 @@ import streamlit as st
 from playground import charts_catdog, teaching
 from playground.activations import ACTIVATIONS, OUTPUT_ACTIVATIONS
 from playground.charts_catdog import feature_label
-from playground.config import TrainConfig
 from playground.datasets import CATDOG_FEATURES, CATDOG_PATH
 from playground.network import MLP
 from playground.text import count, md_escape
@@ -278,12 +277,6 @@ def step_buttons(scope: str, example: Example, current: Lab) -> None:
                 on_click=_back_to_trained, args=(scope,), width="stretch",
                 disabled=current.steps == 0,
                 help="Forget the single-example steps and copy the trained network again.")
-
-
-def default_config() -> TrainConfig:
-    """The page's starting settings: all six features, one hidden layer of 8, Adam."""
-    return TrainConfig(dataset="catdog", hidden=(8,), optimizer="adam", lr=0.01, batch_size=10,
-                       epochs=500)
 
 
 def _prob(p: float) -> str:

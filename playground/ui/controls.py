@@ -17,6 +17,7 @@ import streamlit as st
 from playground.config import FIELDS, TrainConfig
 from playground.control_specs import CONTROLS, GROUPS, MAX_LAYERS, Where
 from playground.datasets import CATDOG_FEATURES, DATASETS, feature_label
+from playground.scopes import SCOPES
 from playground.losses import LOSSES, PENALTIES, TASK_LOSSES
 from playground.text import md_escape
 from playground.ui import state
@@ -58,30 +59,31 @@ def _fmt_rate(v):
     return "0" if v == 0 else f"{v:g}"
 
 
-def where_of(scope: str, datasets=None, hidden=frozenset()) -> Where:
+def where_of(scope: str, hidden=frozenset()) -> Where:
     """What the scope's controls depend on besides its config: datasets, an upload, hidden ones."""
-    upload = state.dataset(scope) if datasets is None else None
-    return Where(datasets=tuple(datasets or DATASETS),
-                 upload=(upload.task, len(upload.X_train) + len(upload.X_test)) if upload else None,
-                 hidden=frozenset(hidden))
+    data = state.dataset(scope)
+    upload = (data.task, len(data.X_train) + len(data.X_test)) if data is not None else None
+    return SCOPES[scope].where(upload, hidden)
 
 
-def settings(scope: str = "train", *, datasets=None, hidden: set | frozenset = frozenset(),
+def settings(scope: str = "train", *, hidden: set | frozenset = frozenset(),
              where=None) -> TrainConfig:
     """Draw the data, network and training controls; store and return the resulting config.
 
-    ``datasets`` limits the dataset choice; ``hidden`` names controls not to draw (their stored
-    values stay in force); ``where`` is the container (default: the sidebar).
+    The scope's page (``scopes.SCOPES``) says which datasets it offers and which controls it
+    draws itself; ``hidden`` names controls not to draw (their stored values stay in force);
+    ``where`` is the container (default: the sidebar).
     """
     cfg = state.config(scope)
-    page = where_of(scope, datasets, hidden)
+    page = where_of(scope, hidden)
+    own = SCOPES[scope].own
     values = cfg.to_dict()  # the values in force, updated control by control
     values.update({k: tuple(v) for k, v in values.items() if isinstance(v, list)})
     notes = []
     with where if where is not None else st.sidebar:
         for group, names in GROUPS.items():
             with _group(group, names, page.hidden):
-                for name in names:
+                for name in (n for n in names if n not in own):
                     values.update(_control(scope, CONTROLS[name], values.__getitem__, page,
                                            notes))
     new = cfg.replace(**values)

@@ -14,9 +14,9 @@ from __future__ import annotations
 import streamlit as st
 
 from playground.lessons import CHALLENGE_KEYS, LESSONS, Challenge, Lesson, Preset
+from playground.scopes import SCOPES
 from playground.ui import controls, state
 
-PAGES = {"train": "app_pages/train.py", "catdog": "app_pages/cats_dogs.py"}
 ACTIVE = "challenge"  # per-scope state: the key of the challenge being worked on
 LESSON = "lesson"  # per-scope state: (lesson key, preset label) last loaded into the scope
 MET, NOT_MET = ":green[:material/check_circle:]", ":red[:material/cancel:]"
@@ -29,7 +29,7 @@ def _load(scope: str, cfg, challenge: str | None = None, lesson: tuple | None = 
     # One guide at a time on a page: a challenge replaces the Train page's lesson and back.
     state.put("train", LESSON, None)
     state.put(scope, LESSON, lesson)
-    st.switch_page(PAGES[scope])
+    st.switch_page(SCOPES[scope].page)
 
 
 def lesson_card(number: int, lesson: Lesson) -> None:

@@ -23,7 +23,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from playground import control_specs, links
+from playground import control_specs, links, scopes
 from playground.config import TrainConfig
 from playground.text import md_escape
 from playground.ui import controls, state
@@ -37,10 +37,8 @@ CONTROL_LABELS = {name: control.title for name, control in control_specs.CONTROL
 
 def page_scope(page) -> tuple[str, TrainConfig, tuple | None]:
     """The settings scope a page edits, its starting config, and the datasets it offers."""
-    if getattr(page, "url_path", "") == "cats_dogs":
-        from playground.ui import catdog  # the cats-and-dogs page's own module and defaults
-        return "catdog", catdog.default_config(), ("catdog",)
-    return "train", links.DEFAULTS, None
+    scope = scopes.of_page(getattr(page, "url_path", ""))
+    return scope.key, scope.default, scope.datasets
 
 
 # -- opening a link -----------------------------------------------------------------------------
@@ -54,8 +52,7 @@ def open_link(page) -> None:
     if not params:
         return
     scope, base, datasets = page_scope(page)
-    link = links.decode(params, base=base, datasets=datasets,
-                        columns="set" if scope == "catdog" else "pair")
+    link = links.decode(params, base=base, datasets=datasets, columns=scopes.SCOPES[scope].columns)
     controls.load(link.config, scope)
     state.put(scope, "link_hidden", link.hidden)
     state.put(scope, "link_autoplay", link.autoplay)

@@ -20,6 +20,7 @@ import streamlit as st
 
 from playground.config import TrainConfig
 from playground.datasets import Dataset
+from playground.scopes import SCOPES
 from playground.training import Trainer
 
 
@@ -40,10 +41,10 @@ def _key(scope, name):
 
 
 def config(scope: str = "train", default: TrainConfig | None = None) -> TrainConfig:
-    """The scope's current settings (the defaults, or ``default``, on first use)."""
+    """The scope's current settings (on first use ``default``, else its page's starting ones)."""
     key = _key(scope, "config")
     if key not in st.session_state:
-        st.session_state[key] = default or TrainConfig()
+        st.session_state[key] = default or SCOPES[scope].default
     return st.session_state[key]
 
 
