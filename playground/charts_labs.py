@@ -468,7 +468,6 @@ def _straight_line(w, b, reach):
 
 
 # -- the loss functions ----------------------------------------------------------------------------
-EXPLORER_LOSSES = ("mse", "bce", "hinge")
 EXPLORER_LABELS = MappingProxyType({"mse": "Mean squared error", "bce": "Cross-entropy",
                                     "hinge": "Hinge (for contrast)"})
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from playground.activations import ACTIVATIONS
+from playground.datasets import PARAM_RANGES
 from playground.losses import LOSSES, PENALTIES, TASK_LOSSES
 from playground.network import INITIALIZERS
 from playground.optimizers import OPTIMIZERS
@@ -48,18 +49,19 @@ _FIELDS = (
     # -- data: changing any of these makes a different run -------------------------------------
     Field("dataset", "str", "spiral", DATASET_KEYS,
           "The points to learn from; each dataset asks for a differently shaped boundary.", True),
-    Field("n_samples", "int", 500, (50, 5000),
+    Field("n_samples", "int", 500, PARAM_RANGES["n_samples"],
           "How many points there are; fewer points are easier to overfit.", True),
-    Field("noise", "float", 0.0, (0.0, 0.5),
+    Field("noise", "float", 0.0, PARAM_RANGES["noise"],
           "How far points scatter from the clean pattern, as a fraction of its size.", True),
-    Field("label_noise", "float", 0.0, (0.0, 0.3),
+    Field("label_noise", "float", 0.0, PARAM_RANGES["label_noise"],
           "Fraction of labels flipped at random: mistakes in the data no model should copy.", True),
-    Field("train_ratio", "float", 0.5, (0.1, 0.9),
+    Field("train_ratio", "float", 0.5, PARAM_RANGES["train_ratio"],
           "Share of points used for training; the rest test how well the network generalises.",
           True),
     Field("data_seed", "int", 0, (0, MAX_SEED),
           "Seed of the random draw of the data: the same seed gives the same points.", True),
-    Field("n_classes", "int", 3, (3, 5), "Number of classes of the blobs dataset.", True),
+    Field("n_classes", "int", 3, PARAM_RANGES["n_classes"],
+          "Number of classes of the blobs dataset.", True),
     Field("features", "strs", (), DERIVED_KEYS,
           "Extra inputs computed from x1 and x2; the right one can replace a hidden layer.", True,
           (0, len(DERIVED_KEYS))),
@@ -108,9 +110,6 @@ _FIELDS = (
 
 FIELDS = MappingProxyType({f.name: f for f in _FIELDS})
 """Every setting of a run, keyed by name."""
-
-RESET_FIELDS = frozenset(f.name for f in _FIELDS if f.reset)
-"""Settings whose change starts a new run (new data, new network or new initial weights)."""
 
 
 @dataclass(frozen=True, kw_only=True)

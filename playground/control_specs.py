@@ -243,9 +243,17 @@ def _loss_label(get, where):
     return lambda key: f"Auto ({usual})" if key == "auto" else LOSSES[key].label
 
 
-def _rate(top):
-    return Widget(top[0], top[0].capitalize(), "slider", low=0.0, high=FIELDS[top[0]].allowed[1],
-                  step=top[1])
+def _rate(field, step):
+    """An optimizer's averaging rate: a slider from 0 to the setting's top, in ``step``s."""
+    return Widget(field, field.capitalize(), "slider", low=0.0, high=FIELDS[field].allowed[1],
+                  step=step)
+
+
+def _slider(field, label, step, scale=1):
+    """A slider over the setting's whole range (config.FIELDS), in the slider's units."""
+    low, high = FIELDS[field].allowed
+    return Widget(field, label, "slider", low=round(low * scale), high=round(high * scale),
+                  step=step, scale=scale)
 
 
 _SEED_MAX = FIELDS["data_seed"].allowed[1]
@@ -258,20 +266,17 @@ _CONTROLS = (
             (Widget("columns", "x and y feature", "multiselect", CATDOG_FEATURES),),
             drawn=_columns_drawn, otherwise=_columns_otherwise, render="columns",
             custom_show=_columns_shown),
-    Control("n_classes", "data", "Classes", (Widget("n_classes", "Classes", "slider", low=3,
-                                                    high=5, step=1),),
+    Control("n_classes", "data", "Classes", (_slider("n_classes", "Classes", 1),),
             drawn=lambda get, where: get("dataset") == "blobs"),
     Control("n_samples", "data", "Points",
-            (Widget("n_samples", "Points", "slider", low=50, high=5000, step=10),), drawn=_two_d),
+            (_slider("n_samples", "Points", 10),), drawn=_two_d),
     Control("noise", "data", "Noise",
-            (Widget("noise", "Noise (%)", "slider", low=0, high=50, step=1, scale=100),),
+            (_slider("noise", "Noise (%)", 1, 100),),
             drawn=_two_d),
     Control("label_noise", "data", "Flipped labels",
-            (Widget("label_noise", "Flipped labels (%)", "slider", low=0, high=30, step=1,
-                    scale=100),), drawn=_flipped_labels_drawn),
+            (_slider("label_noise", "Flipped labels (%)", 1, 100),), drawn=_flipped_labels_drawn),
     Control("train_ratio", "data", "Training share",
-            (Widget("train_ratio", "Training share (%)", "slider", low=10, high=90, step=5,
-                    scale=100),)),
+            (_slider("train_ratio", "Training share (%)", 5, 100),)),
     Control("data_seed", "data", "Data seed",
             (Widget("data_seed", "Data seed", "number", low=0, high=_SEED_MAX, step=1),),
             render="data_seed"),
@@ -300,12 +305,12 @@ _CONTROLS = (
                     labels=lambda get, where: OPTIMIZER_LABELS.get),)),
     Control("lr", "training", "Learning rate",
             (Widget("lr", "Learning rate", "steps", LR_STEPS),)),
-    Control("momentum", "training", "Momentum", (_rate(("momentum", 0.001)),),
+    Control("momentum", "training", "Momentum", (_rate("momentum", 0.001),),
             drawn=_optimizer_reads("momentum")),
-    Control("rho", "training", "Rho", (_rate(("rho", 0.001)),), drawn=_optimizer_reads("rho")),
-    Control("beta1", "training", "Beta1", (_rate(("beta1", 0.001)),),
+    Control("rho", "training", "Rho", (_rate("rho", 0.001),), drawn=_optimizer_reads("rho")),
+    Control("beta1", "training", "Beta1", (_rate("beta1", 0.001),),
             drawn=_optimizer_reads("beta1")),
-    Control("beta2", "training", "Beta2", (_rate(("beta2", 0.0001)),),
+    Control("beta2", "training", "Beta2", (_rate("beta2", 0.0001),),
             drawn=_optimizer_reads("beta2")),
     Control("batch_size", "training", "Batch size",
             (Widget("batch_size", "Batch size", "slider", low=1, step=1,

@@ -43,7 +43,8 @@ from playground.text import (INFINITE_WORDS, MAX_MAGNITUDE, MISSING_WORDS, NUMBE
 
 TASKS = ("binary", "multiclass", "regression")
 
-# Inclusive ranges of the make_dataset arguments; the sliders read them from here too.
+# Inclusive ranges of the make_dataset arguments; config.FIELDS takes a run's ranges of these
+# settings from here, and the pages' controls (control_specs) stay inside them.
 PARAM_RANGES: Mapping[str, tuple[float, float]] = MappingProxyType(
     {
         "n_samples": (50, 5000),

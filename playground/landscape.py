@@ -234,10 +234,6 @@ class SliceJob:
     def done(self) -> bool:
         return self._done >= self.total
 
-    def loss_at(self, a: float, b: float) -> float:
-        """The loss at ``centre + a d1 + b d2`` (computed now; does not touch the grid)."""
-        return self._evaluate(self.centre + a * self.d1 + b * self.d2)
-
     def _evaluate(self, theta) -> float:
         # float64 arithmetic, then one cast: at a = b = 0 this is the centre bit for bit.
         self._probe.theta[...] = theta

@@ -146,11 +146,6 @@ class MLP:
         """Number of weight layers (hidden layers + 1)."""
         return len(self.weights)
 
-    @property
-    def n_weights(self) -> int:
-        """Number of weights (not counting biases)."""
-        return sum(W.size for W in self.weights)
-
     # -- parameters ---------------------------------------------------------------------------
     def initialize(self, rng: np.random.Generator, scheme="glorot_uniform", bias=0.0) -> None:
         """Draw every weight from U(-r, r) (r from ``INITIALIZERS[scheme]``); set biases to ``bias``.

@@ -99,7 +99,7 @@ def test_plotly_js_is_served_from_the_installed_package():
 
 
 def test_heatmap_image_is_a_png_with_row_zero_at_the_bottom():
-    from PIL import Image  # Pillow comes with Streamlit; only the test decodes
+    from PIL import Image  # pinned in requirements-dev.txt; only the tests decode
 
     z = np.zeros((3, 4), dtype=np.float32)
     z[0, :] = 1.0  # bottom row high

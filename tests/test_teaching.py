@@ -6,6 +6,7 @@ Trainer itself (one epoch of SGD with batch size 1 is a sequence of single-examp
 """
 
 import itertools
+import pathlib
 import subprocess
 import sys
 
@@ -312,8 +313,9 @@ def test_feature_label():
 def test_engine_side_modules_do_not_import_streamlit():
     code = ("import sys, playground.teaching, playground.charts_catdog; "
             "print('streamlit' in sys.modules)")
+    # From the repository's root, wherever pytest was started: that is where playground/ is.
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True)
+                         check=True, cwd=pathlib.Path(__file__).resolve().parent.parent)
     assert out.stdout.strip() == "False"
 
 
