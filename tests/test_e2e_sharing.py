@@ -68,18 +68,23 @@ def test_a_link_and_the_copy_link_reproduce_the_run_in_fresh_browsers():
         query = "&".join(f"{k}={v}" for k, v in LINK.items())
         teacher.goto(f"{url}/?{query}")
         assert np.array_equal(_shows(teacher, 25), _oracle(LINK, 25))
-        # The address bar keeps the settings, not the one-off 'at'.
-        wait_until(lambda: "at=" not in teacher.url and "dataset=xor" in teacher.url,
-              what="the settings in the address bar")
+        # The address bar keeps the settings and the epoch, so a reload comes back here. Read
+        # in the page: Playwright's page.url sees history-API changes only when it next talks
+        # to the browser.
+        href = lambda: teacher.evaluate("location.href")  # noqa: E731
+        wait_until(lambda: "at=25" in href() and "dataset=xor" in href(),
+                   what="the settings and at=25 in the address bar")
 
         for _ in range(5):
             before = _epoch(teacher)
             teacher.get_by_role("button", name="Step", exact=True).click()
             wait_until(lambda: _epoch(teacher) == before + 1, what="one more epoch")
         assert np.array_equal(_shows(teacher, 30), _oracle(LINK, 30))
+        wait_until(lambda: "at=30" in href(), what="at=30 in the address bar")
+        teacher.reload()  # a reload trains back to the epoch the address says
+        assert np.array_equal(_shows(teacher, 30), _oracle(LINK, 30))
 
-        teacher.get_by_text("Share this run").click()
-        teacher.get_by_text("Open at epoch 30").click()
+        teacher.get_by_text("Share this run").click()  # 'Open at epoch 30' is ticked already
         code = teacher.locator("[data-testid='stCode'] code").first
         wait_until(lambda: "at=30" in code.inner_text(), what="the copy link to carry at=30")
         shared = code.inner_text().strip()

@@ -78,9 +78,9 @@ def test_settings_made_with_the_widgets_travel_in_the_url_to_a_fresh_session():
     step(first, 6)
     params = dict(first.query_params)
     assert params == {"dataset": "circle", "noise": "0.2", "features": "x1*x2", "hidden": "5",
-                      "init_seed": "7", "lr": "0.03"}
+                      "init_seed": "7", "lr": "0.03", "at": "6"}
 
-    second = app(params)
+    second = app({k: v for k, v in params.items() if k != "at"})
     assert second.session_state["train.config"] == first.session_state["train.config"]
     trainer = run_of(second).trainer
     assert np.array_equal(trainer.model.theta, run_of(first).trainer.snapshots[0])
@@ -94,7 +94,7 @@ def test_settings_made_with_the_widgets_travel_in_the_url_to_a_fresh_session():
 def test_the_copy_link_opens_at_the_same_epoch_with_the_same_history():
     first = app({"dataset": "xor", "hidden": "3"}, url="http://localhost:8501/")
     step(first, 4)
-    first.checkbox(key="train.share.at").check().run()
+    assert first.checkbox(key="train.share.at").value  # ticked without being asked
     url = first.code[0].value
     parts = urlsplit(url)
     assert (parts.scheme, parts.netloc) == ("http", "localhost:8501")
@@ -103,7 +103,32 @@ def test_the_copy_link_opens_at_the_same_epoch_with_the_same_history():
     second = app(params)
     assert run_of(second).trainer.epoch == 4
     assert same_history(run_of(second).trainer, run_of(first).trainer)
-    assert "at" not in second.query_params  # a one-off: the address bar keeps the settings only
+    assert second.query_params["at"] == "4"  # the address bar keeps the epoch: a reload is safe
+
+
+def test_a_shared_link_can_still_leave_out_the_epoch():
+    first = app({"dataset": "xor", "hidden": "3"}, url="http://localhost:8501/")
+    step(first, 2)
+    first.checkbox(key="train.share.at").uncheck().run()
+    assert dict(parse_qsl(urlsplit(first.code[0].value).query)) == {"dataset": "xor",
+                                                                    "hidden": "3"}
+
+
+def test_the_address_bar_says_the_epoch_so_a_reload_comes_back_to_it():
+    opened = app({"dataset": "xor", "hidden": "3", "at": "57"})
+    assert run_of(opened).trainer.epoch == 57
+    assert dict(opened.query_params) == {"dataset": "xor", "hidden": "3", "at": "57"}
+    step(opened, 2)
+    params = dict(opened.query_params)
+    assert params["at"] == "59"
+    reloaded = app(params)  # a reload: a new session from the address bar
+    assert run_of(reloaded).trainer.epoch == 59
+    assert np.array_equal(run_of(reloaded).trainer.model.theta, run_of(opened).trainer.model.theta)
+    assert same_history(run_of(reloaded).trainer, run_of(opened).trainer)
+    reloaded.button(key="train.reset").click().run()
+    assert "at" not in reloaded.query_params  # back at epoch 0: nothing to train on a reload
+    reloaded.selectbox(key="train.w.dataset").select("circle").run()  # a new run, epoch 0
+    assert "at" not in reloaded.query_params
 
 
 def test_the_url_survives_moving_between_pages():
@@ -167,7 +192,9 @@ def test_show_one_control_hides_the_rest_and_autoplay_plays():
     assert run_of(at).playing
     assert at.session_state["train.config"].dataset == "circle"
     assert not at.get("file_uploader")  # a class link turns uploads off
-    assert dict(at.query_params) == {"dataset": "circle", "show": "lr", "autoplay": "1"}
+    # Playing has trained a first frame: the address says that epoch too.
+    assert dict(at.query_params) == {"dataset": "circle", "show": "lr", "autoplay": "1",
+                                     "at": str(run_of(at).trainer.epoch)}
 
 
 def test_closing_the_share_box_keeps_its_options():

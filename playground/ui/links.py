@@ -92,13 +92,25 @@ def keep_in_url(page, box) -> None:
     scope, base, _ = page_scope(page)
     cfg = state.config(scope, default=base)
     _note_page_changes(scope, cfg)
-    params = links.encode(cfg, hidden=hidden(scope), base=base,
+    params = links.encode(cfg, hidden=hidden(scope), base=base, at=_epoch_reached(scope, cfg),
                           autoplay=bool(state.get(scope, "link_autoplay", False)),
                           display={"projector": st.session_state.get("display.projector"),
                                    "palette": st.session_state.get("display.palette")})
     if params != st.query_params.to_dict():
         st.query_params.from_dict(params)
     _show_notes(box)
+
+
+def _epoch_reached(scope: str, cfg: TrainConfig) -> int:
+    """The epoch the scope's run is at, for the address bar: a reload trains back to it.
+
+    So the address always says where the learner is (an opened ``at=57`` stays, a Step makes
+    it 58, a Reset drops it). 0 when the page made no run or the run is not this config's.
+    """
+    run = state.get(scope, "run")
+    if run is None or run.trainer.config.reset_changes(cfg):
+        return 0
+    return min(run.trainer.epoch, links.MAX_AT)
 
 
 def _note_page_changes(scope: str, cfg: TrainConfig) -> None:
@@ -163,9 +175,10 @@ def share_box(scope: str, *, base: TrainConfig = links.DEFAULTS) -> None:
     with box:
         link_box = st.container()
         at = 0
+        # Ticked from the start: what a learner shares is what they see, not epoch 0.
         if run.trainer.epoch and st.checkbox(
-                f"Open at epoch {min(run.trainer.epoch, links.MAX_AT)}", key=f"{scope}.share.at",
-                persist_state="session",
+                f"Open at epoch {min(run.trainer.epoch, links.MAX_AT)}", value=True,
+                key=f"{scope}.share.at", persist_state="session",
                 help="Whoever opens the link gets the same data and starting weights, trained "
                      "to this epoch: the same history, bit for bit."):
             at = min(run.trainer.epoch, links.MAX_AT)
