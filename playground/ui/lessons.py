@@ -59,15 +59,14 @@ def lesson_status(scope: str) -> None:
         return
     number, lesson = found[0]
     with st.container(border=True):
-        left, right = st.columns([4, 1], vertical_alignment="center")
-        left.markdown(f"**Lesson {number}: {lesson.title}.** Loaded: *{loaded[1]}*.  \n"
-                      f"**Question:** *{lesson.question}*")
-        right.button("Leave it", key=f"{scope}.lesson.leave", width="stretch",
-                     on_click=state.put, args=(scope, LESSON, None))
-        if len(lesson.presets) > 1:
-            cols = st.columns(len(lesson.presets))
-            for col, preset in zip(cols, lesson.presets):
-                _preset_button(col, scope, lesson, preset, loaded[1])
+        st.markdown(f"**Lesson {number}: {lesson.title}.** **Question:** *{lesson.question}*")
+        # One row: the lesson's presets (the loaded one highlighted), then Leave it.
+        presets = lesson.presets if len(lesson.presets) > 1 else ()
+        cols = st.columns([*(2 for _ in presets), 1], vertical_alignment="center")
+        for col, preset in zip(cols, presets):
+            _preset_button(col, scope, lesson, preset, loaded[1])
+        cols[-1].button("Leave it", key=f"{scope}.lesson.leave", width="stretch",
+                        on_click=state.put, args=(scope, LESSON, None))
 
 
 def _preset_button(col, scope: str, lesson: Lesson, preset: Preset, loaded: str) -> None:
