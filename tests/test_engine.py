@@ -241,3 +241,12 @@ def test_every_optimizer_updates_a_list_in_place_and_keeps_state(name):
     opt.step(params, [np.full((2, 2), 0.5), np.full(3, -0.5)])
     assert [id(p) for p in params] == ids
     assert (params[0] < 1).all() and (params[1] > 0).all()
+    # Its state: a second step with another gradient differs from a fresh optimizer's step from
+    # the same weights, for every optimizer that averages (plain SGD has no state).
+    fresh = OPTIMIZERS[name](settings)
+    again, from_scratch = [p.copy() for p in params], [p.copy() for p in params]
+    other = [np.full((2, 2), -0.2), np.full(3, 0.3)]
+    opt.step(again, other)
+    fresh.step(from_scratch, [g.copy() for g in other])
+    same = all(np.allclose(a, b, rtol=1e-12, atol=0) for a, b in zip(again, from_scratch))
+    assert same == (name == "sgd"), name

@@ -271,7 +271,9 @@ def test_fuzzed_urls_never_raise(seed):
         assert link.hidden <= set(links.CONTROLS)
         assert 0 <= link.at <= link.config.epochs
         assert all(isinstance(n, str) and len(n) < 400 for n in link.notes)
-        assert not math.isnan(link.config.lr)
+        # Every note names a key the URL held (a user can tell which part was wrong).
+        named = [k or "''" for k in params]
+        assert all(any(k in note for k in named) for note in link.notes), (params, link.notes)
 
 
 # -- display keys and other pages ---------------------------------------------------------------

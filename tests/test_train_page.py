@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from playground.datasets import DATASETS
 from playground.losses import TASK_LOSSES
 from playground.optimizers import OPTIMIZERS
-from page_support import live_charts, epoch_counter
+from page_support import epoch_counter, live_charts, png_pixels
 
 APP = "../streamlit_app.py"
 
@@ -47,7 +47,10 @@ def test_every_dataset_loss_and_optimizer_runs(dataset):
             _click(at, "train.step")
             trainer = _run(at).trainer
             assert trainer.config.optimizer == optimizer and trainer.config.loss == loss
-            assert epoch_counter(at) == before + 1 or trainer.status == "diverged"
+            if trainer.status == "diverged":  # the step found the loss blown up: no epoch
+                assert epoch_counter(at) == before and trainer.message.startswith("Diverged")
+            else:
+                assert epoch_counter(at) == before + 1
     assert set(live_charts(at)) == {"train.boundary", "train.loss", "train.health", "train.network",
                                 "train.weights"}
 
@@ -180,10 +183,20 @@ def test_charts_carry_the_runs_numbers():
 
 def test_hiding_the_test_points_and_discretizing():
     at = _app()
+    _click(at, "train.step")
+    shaded = png_pixels(live_charts(at)["train.boundary"]["layout"]["images"][0]["source"])
     at.toggle(key="train.view.test").set_value(False).run()
     at.toggle(key="train.view.discretize").set_value(True).run()
-    names = [t["name"] for t in live_charts(at)["train.boundary"]["data"]]
+    boundary = live_charts(at)["train.boundary"]
+    trainer = _run(at).trainer
+    names = [t["name"] for t in boundary["data"]]
     assert "test" not in names and "train" in names
+    train = boundary["data"][names.index("train")]
+    assert len(train["x"]) == len(trainer.dataset.X_train)
+    # Discretized, the plane shows only the two class colours; shaded, a ramp between them.
+    flat = png_pixels(boundary["layout"]["images"][0]["source"])
+    assert len(np.unique(flat.reshape(-1, 4), axis=0)) == 2
+    assert len(np.unique(shaded.reshape(-1, 4), axis=0)) > 20
 
 
 def test_catdog_on_two_chosen_features():
