@@ -9,7 +9,10 @@ a browser: it opens the Train page with its own link (a dataset, a learning rate
 limit lifted), sets the speed to "As fast as it goes", presses Play and, every --action-every
 seconds or so, changes the learning rate, or presses Pause, then Step, then Play again. It counts
 what the server sent it: the page's "Epoch N", the boundary chart's frames, how long Pause took
-to show Play again (and how many epochs were trained after it was pressed), websocket closes.
+to show Play again (and how many epochs were trained after it was pressed), the longest wait
+for a frame while playing, websocket closes, and students stuck (a page that did not answer a
+press within 30 s, or did not open within 120 s: Streamlit drops a session whose send queue
+reaches 500 messages and leaves its websocket open, so a stuck page gets no close either).
 
 Around the students, per N: the time a NEWCOMER's Train page takes to its first chart while the
 N play (and on the idle server, for the ratio), optionally the same for a real Chromium page
@@ -75,6 +78,20 @@ class Student:
     after_pause: list = field(default_factory=list)  # epochs trained after Pause was sent
     problems: list = field(default_factory=list)
     since: tuple = ()  # (time, epoch, frames) when Play was last pressed
+    playing: bool = False
+    last_frame: float = 0.0  # when the last boundary frame came (or Play was pressed)
+    longest_gap: float = 0.0  # longest wait for a boundary frame while playing
+    counted: int = 0  # boundary frames seen by on_delta
+
+    def on_delta(self, session, kind, element) -> None:
+        if session.stats.frames[BOUNDARY] != self.counted:
+            self.counted = session.stats.frames[BOUNDARY]
+            if self.playing:
+                self.note_gap(time.monotonic())
+
+    def note_gap(self, now: float) -> None:
+        self.longest_gap = max(self.longest_gap, now - self.last_frame)
+        self.last_frame = now
 
     @property
     def eps(self) -> float:
@@ -94,16 +111,19 @@ def student_link(index: int) -> str:
 async def play_student(student: Student, url: str, ready: asyncio.Event, deadline: dict,
                        action_every: float, rng: random.Random) -> None:
     """Open, full speed, Play; act now and then until ``deadline["at"]`` (it may move)."""
-    s = student.session = Session(url, student.link, connect_timeout=OPEN_TIMEOUT)
+    s = student.session = Session(url, student.link, connect_timeout=OPEN_TIMEOUT,
+                                  on_delta=student.on_delta)
     start = time.monotonic()
     try:
         await s.connect()
         await s.run_page(OPEN_TIMEOUT)
         student.opened_in = time.monotonic() - start
-        await s.wait_for(lambda: SPEED_KEY in s.widgets and PLAY_KEY in s.widgets, 10)
+        await s.wait_for(lambda: SPEED_KEY in s.widgets and PLAY_KEY in s.widgets, 10,
+                         "speed and Play on the page")
         before = s.stats.full_runs_finished
         await s.choose(SPEED_KEY, FULL_SPEED)
-        await s.wait_for(lambda: s.stats.full_runs_finished > before, OPEN_TIMEOUT)
+        await s.wait_for(lambda: s.stats.full_runs_finished > before, OPEN_TIMEOUT,
+                         "run after the speed change")
         await press_play(s, student)
         ready.set()
         actions = ("lr", "pause")
@@ -125,6 +145,8 @@ async def play_student(student: Student, url: str, ready: asyncio.Event, deadlin
             websockets.ConnectionClosed) as exc:  # OSError covers ConnectionError
         student.problems.append(f"{type(exc).__name__}: {exc}")
     finally:
+        if student.playing:  # stalled, or still playing at the end: that wait counts too
+            student.note_gap(time.monotonic())
         ready.set()
         await s.close()
 
@@ -137,18 +159,22 @@ async def press_play(s: Session, student: Student) -> None:
     sent = time.monotonic()
     await s.click(PLAY_KEY)
     await s.wait_for(lambda: PAUSE_KEY in s.widgets and s.widgets[PAUSE_KEY].seen > sent,
-                     OPEN_TIMEOUT)
+                     OPEN_TIMEOUT, "Pause shown after Play")
     student.since = (sent, s.stats.epoch or 0, s.stats.frames[BOUNDARY])
+    student.playing, student.last_frame = True, time.monotonic()
 
 
 async def press_pause(s: Session, student: Student) -> None:
     sent = time.monotonic()
     epoch_at_pause = s.stats.epoch or 0
     played_from, epoch_at_play, frames_at_play = student.since
+    student.note_gap(sent)
+    student.playing = False
     student.playing_s += sent - played_from
     student.frames += s.stats.frames[BOUNDARY] - frames_at_play
     await s.click(PAUSE_KEY)
-    await s.wait_for(lambda: s.widgets[PLAY_KEY].seen > sent, PAUSE_TIMEOUT)
+    await s.wait_for(lambda: s.widgets[PLAY_KEY].seen > sent, PAUSE_TIMEOUT,
+                     "Play shown after Pause")
     student.pause_s.append(time.monotonic() - sent)
     stopped = s.stats.epoch or 0
     student.after_pause.append(stopped - epoch_at_pause)
@@ -168,7 +194,7 @@ async def pause_step_play(s: Session, student: Student, deadline: dict) -> None:
     await press_pause(s, student)
     before = s.stats.epoch or 0
     await s.click(STEP_KEY)
-    await s.wait_for(lambda: (s.stats.epoch or 0) > before, PAUSE_TIMEOUT)
+    await s.wait_for(lambda: (s.stats.epoch or 0) > before, PAUSE_TIMEOUT, "epoch after Step")
     student.steps += 1
     if time.monotonic() < deadline["at"]:
         await press_play(s, student)
@@ -182,9 +208,9 @@ async def newcomer(url: str) -> dict:
     try:
         async with Session(url, connect_timeout=OPEN_TIMEOUT) as s:
             await s.rerun()
-            await s.wait_for(lambda: s.stats.first_chart_at, OPEN_TIMEOUT)
+            await s.wait_for(lambda: s.stats.first_chart_at, OPEN_TIMEOUT, "first chart")
             out["first_chart"] = s.stats.first_chart_at - start
-            await s.wait_for(lambda: s.stats.full_runs_finished, OPEN_TIMEOUT)
+            await s.wait_for(lambda: s.stats.full_runs_finished, OPEN_TIMEOUT, "whole page")
             out["page"] = time.monotonic() - start
     except (asyncio.TimeoutError, OSError, websockets.ConnectionClosed) as exc:
         out["problem"] = f"{type(exc).__name__}"
@@ -388,7 +414,10 @@ def report(results: list[dict], seconds: float) -> None:
                   f"{sum(s.steps for s in r['students'])}")
     row("websocket closes", lambda r: str(sum(s.session.stats.closes for s in r["students"]
                                               if s.session)))
-    row("students with problems", lambda r: str(sum(bool(s.problems) for s in r["students"])))
+    row("longest wait for a frame while playing (s)",
+        lambda r: spread([s.longest_gap for s in r["students"] if s.since], "{:.1f}"))
+    row("students stuck (no answer in time)",
+        lambda r: str(sum(bool(s.problems) for s in r["students"])))
     row("newcomer first chart (s), idle server",
         lambda r: f"{r['idle']['first_chart']:.2f}")
     row("newcomer first chart (s), while N play",
@@ -452,6 +481,16 @@ async def main_async(args) -> None:
                 results.append(await run_class(url, pid, n, args.seconds, args.action_every,
                                                args.chromium, args.seed))
     report(results, args.seconds)
+    if args.verbose:
+        for r in results:
+            for st in r["students"]:
+                stats = st.session.stats if st.session else None
+                print(f"  N={r['n']} #{st.index} {st.link}: played {st.playing_s:.1f} s, "
+                      f"{st.epochs} epochs, {st.frames} frames, pauses "
+                      f"{[round(p, 2) for p in st.pause_s]}, runs "
+                      f"{stats and stats.runs_finished}/{stats and stats.full_runs_finished}, "
+                      f"epoch {stats and stats.epoch}, {stats and stats.messages} msgs, "
+                      f"{st.problems}")
 
 
 def main(argv=None) -> None:
@@ -467,6 +506,7 @@ def main(argv=None) -> None:
     parser.add_argument("--server-url", help="an already running server (e.g. the proxy)")
     parser.add_argument("--server-pid", type=int, help="its process, for CPU and memory")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--verbose", action="store_true", help="one line per student too")
     args = parser.parse_args(argv)
     asyncio.run(main_async(args))
 

@@ -53,6 +53,11 @@ ID_PREFIX = "$$ID-"
 CHART_PREFIX = "live_chart:"  # playground/ui/live_chart.py keys its component elements so
 EPOCH = re.compile(r"\bEpoch\s+([\d,]+)")
 CHART_TYPES = ("bidi_component", "plotly_chart")
+# Runs a cached message is kept after it was last seen. The browser keeps 2
+# (new_session.config.max_cached_message_age), but on a busy server a request can be answered
+# many fragment runs after it reported its hashes, and a reference to a message forgotten
+# meanwhile would drop an element. Keeping more only makes the server send fewer full copies.
+CACHE_RUNS = 50
 
 
 def user_key(element_id: str) -> str:
@@ -183,6 +188,7 @@ class Session:
         self._ws = await asyncio.wait_for(
             websockets.connect(stream_url(self.base_url), subprotocols=protocols,
                                additional_headers=headers, max_size=None,
+                               ping_interval=None,  # browsers send no pings
                                open_timeout=self.connect_timeout),
             self.connect_timeout)
         self._reader = asyncio.create_task(self._read())
@@ -238,18 +244,20 @@ class Session:
         """The first run, as when the page is opened; waits until a full run has finished."""
         before = self.stats.full_runs_finished
         await self.rerun()
-        await self.wait_for(lambda: self.stats.full_runs_finished > before, timeout)
+        await self.wait_for(lambda: self.stats.full_runs_finished > before, timeout,
+                            "first run finished")
 
-    async def wait_for(self, condition: Callable[[], Any], timeout: float,
+    async def wait_for(self, condition: Callable[[], Any], timeout: float, what: str = "",
                        poll: float = 0.02) -> Any:
-        """Poll ``condition()`` until truthy (returned) or ``timeout`` (asyncio.TimeoutError)."""
+        """Poll ``condition()`` until truthy (returned) or ``timeout`` (asyncio.TimeoutError
+        saying ``what`` was awaited)."""
         deadline = time.monotonic() + timeout
         while True:
             value = condition()
             if value:
                 return value
             if time.monotonic() > deadline:
-                raise asyncio.TimeoutError
+                raise asyncio.TimeoutError(f"no {what or 'condition'} within {timeout:.0f} s")
             if self._reader is not None and self._reader.done():
                 raise ConnectionError("the websocket closed")
             await asyncio.sleep(poll)
@@ -342,13 +350,13 @@ class Session:
             self.on_delta(self, kind, body)
 
     def _age_cache(self, msg: ForwardMsg) -> None:
-        """Forget cached messages not seen for max_cached_message_age runs, as the browser."""
+        """Forget cached messages not seen for CACHE_RUNS runs (see there)."""
         self._run_count += 1
         fragments = self._run_fragments
         for key, (_, seen, fragment) in list(self._cache.items()):
             if fragments and (not fragment or fragment not in fragments):
                 continue  # a fragment run ages only that fragment's messages
-            if self._run_count - seen > 2:
+            if self._run_count - seen > CACHE_RUNS:
                 del self._cache[key]
 
     # -- fragment timers (the browser's setInterval) --------------------------------------------
