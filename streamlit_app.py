@@ -14,7 +14,7 @@ from playground.ui.live_chart import preload_plotly
 # Streamlit sizes its type and spacing in rem: a larger root size enlarges the whole page evenly.
 # The charts get larger type and thicker lines from the live chart component itself.
 # Projector mode also narrows the main area's side padding (5rem, ~105 px a side at this size)
-# and widens the sidebar for its larger labels: on a 1280 px screen the page kept half the width.
+# and widens the sidebar for its larger labels, so a 1280 px screen keeps most of its width.
 PROJECTOR_CSS = """<style>
 html { font-size: 21px; }
 [data-testid="stMainBlockContainer"] { padding-left: 1.5rem; padding-right: 1.5rem; }
@@ -43,7 +43,7 @@ pages = [
 ]
 page = st.navigation(pages)
 links.open_link(page)  # a session's first run: load the settings the URL carries
-if st.session_state.get("display.projector"):
+if state.value("display.projector"):
     st.html(PROJECTOR_CSS)
 notes = st.container()  # above the page: where an opened link's notes show
 with classroom.page():  # a page being opened or a button pressed goes before training ticks

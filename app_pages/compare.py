@@ -25,8 +25,7 @@ with st.container(border=True):
                            help="The one setting that differs between the runs.")
     sweep = compare.SWEEPS[field]
     values_key = f"labs.compare.values.{field}"
-    if values_key not in st.session_state:
-        st.session_state[values_key] = compare.default_values(sweep, trainer.task, n_train)
+    state.seed(values_key, compare.default_values(sweep, trainer.task, n_train))
     choices = sweep.choices(trainer.task, n_train)
     values = middle.multiselect("Values, one run each", choices, persist_state="session",
                                 format_func=sweep.show,

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from playground.lessons import CHALLENGES, LESSONS
-from playground.ui import lessons
+from playground.ui import lessons, state
 
 st.title("Lessons and challenges")
 st.caption("Each lesson is one idea about how a network learns, set up in one click: read, load "
@@ -17,10 +17,10 @@ labels = [f"Lessons ({len(LESSONS)})", f"Challenges ({len(CHALLENGES)})"]
 
 
 def _remember_tab():
-    st.session_state[LAST_TAB] = st.session_state[TAB]
+    state.set_value(LAST_TAB, state.value(TAB))
 
 
-last = st.session_state.get(LAST_TAB)
+last = state.value(LAST_TAB)
 tab_lessons, tab_challenges = st.tabs(labels, key=TAB, on_change=_remember_tab,
                                       default=last if last in labels else None)
 with tab_lessons:

@@ -43,8 +43,8 @@ def _png_url(rgba: np.ndarray) -> str:
 
 
 def _base_layout(height, **extra):
-    # Axis titles are {"text": ...}: plotly.js 3 no longer reads a plain string there, and these
-    # dicts skip go.Figure, which used to convert it. The legend sits on top, clear of them.
+    # Axis titles are {"text": ...}: plotly.js 3 ignores a plain string there, and these dicts
+    # skip go.Figure's conversion. The legend sits on top, clear of them.
     layout = {"height": height, "margin": {"l": 55, "r": 20, "t": 40, "b": 45},
               "legend": {"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},
               "hovermode": "closest"}
@@ -105,8 +105,9 @@ def boundary_figure(xs, ys, values, task, *, palette=PALETTES["classic"], discre
     if wrong:
         # The crosses are one layout path, not a trace, and the traces carry only what stays
         # put while training: then a new frame changes the layout alone (image and path), and
-        # Plotly redraws those instead of every point and both axes (~7 vs ~130 ms a frame
-        # in Chromium here). This empty trace only gives the crosses their legend entry.
+        # Plotly redraws those instead of every point and both axes, many times cheaper a frame
+        # (bench/bench_live_chart.py). This empty trace only gives the crosses their legend
+        # entry.
         data.append({"type": "scatter", "mode": "markers", "name": "misclassified",
                      "x": [None], "y": [None], "hoverinfo": "skip",
                      "marker": {"symbol": "x-thin", "size": 9,

@@ -42,8 +42,8 @@ def pair_figure(X: np.ndarray, y: np.ndarray, feature_names, class_names, *, nam
         pick = y == k
         trace = {"type": "splom", "name": cls, "showupperhalf": False,
                  "diagonal": {"visible": False},
-                 # The unit on a line of its own: six titles side by side ran into each other
-                 # ("body mass (kg)oulder height (cm)") on a laptop in projector mode.
+                 # The unit on a line of its own, so six titles side by side fit a laptop's
+                 # width in projector mode.
                  "dimensions": [{"label": feature_label(f).replace(" (", "<br>("),
                                  "values": X[pick, j].astype(np.float32)}
                                 for j, f in enumerate(feature_names)],
@@ -88,7 +88,7 @@ def confusion_figure(matrices: dict, class_names, *, height=260) -> dict:
                                   "autorange": "reversed", "fixedrange": True}
         total = int(counts.sum())
         right = int(np.trace(counts))
-        # "298/300 right": the longer "298 of 300 right" ran into its neighbour on a laptop.
+        # "298/300 right", short: the two panels' titles sit side by side on a laptop.
         annotations.append({"text": f"<b>{split} set</b><br>{right}/{total} right",
                             "x": sum(domain) / 2, "y": 1.0, "xref": "paper", "yref": "paper",
                             "showarrow": False, "yanchor": "bottom"})
@@ -112,7 +112,7 @@ def probability_figure(rows, class_names, *, palette=PALETTES["classic"], height
         data.append({"type": "bar", "orientation": "h", "name": cls, "y": labels,
                      "x": share.astype(np.float32), "marker": {"color": palette[k]},
                      "text": [f"{cls} {s:.1%}" if s >= 0.12 else "" for s in share],
-                     # Each text at its bar's outer end: in the middle, the 0.5 line crossed it.
+                     # Each text at its bar's outer end, clear of the 0.5 line in the middle.
                      "textposition": "inside", "insidetextanchor": "start" if k == 0 else "end",
                      "textangle": 0,
                      "textfont": {"color": "white", "size": 14},

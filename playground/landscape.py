@@ -352,8 +352,8 @@ class TwoWeightRun:
     """
 
     # A weight past this is a run that has blown up (starts are within +-6, and even on
-    # separable data the weights grow only like the log of the step count). Waiting for inf
-    # took ~60 more epochs of weights near 1e36, whose surface the chart could not draw.
+    # separable data the weights grow only like the log of the step count); waiting for inf
+    # would keep dozens of epochs of weights near 1e36, whose surface no chart can draw.
     WEIGHT_LIMIT = 1000.0
 
     def __init__(self, X, Y, *, task="binary", loss="bce", optimizer="sgd", settings=None,

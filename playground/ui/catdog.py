@@ -54,8 +54,7 @@ def pick_features(scope: str) -> tuple[str, ...]:
     cfg = state.config(scope)
     in_force = tuple(cfg.columns) or CATDOG_FEATURES
     key = f"{scope}.w.columns"
-    if key not in st.session_state:
-        st.session_state[key] = list(in_force)
+    state.seed(key, list(in_force))
     chosen = st.multiselect(
         "Features the network sees", CATDOG_FEATURES, format_func=feature_label,
         **state.keyed(key, "default", CATDOG_FEATURES),
@@ -131,7 +130,7 @@ def _animal_key(scope: str, trainer: Trainer) -> str:
 def _pick_most_wrong(scope: str) -> None:
     trainer = state.current_run(scope).trainer
     worst = teaching.most_wrong(trainer, k=1)[0]
-    st.session_state[_animal_key(scope, trainer)] = (worst.split, worst.index)
+    state.set_value(_animal_key(scope, trainer), (worst.split, worst.index))
 
 
 def _from_data(scope: str, trainer: Trainer) -> Example:
@@ -158,8 +157,7 @@ def _typed(scope: str, trainer: Trainer) -> Example:
     texts = []
     for col, name, m in zip(cols, names, median):
         key = f"{scope}.typed.{name}"
-        if key not in st.session_state:
-            st.session_state[key] = f"{m:g}"
+        state.seed(key, f"{m:g}")
         texts.append(col.text_input(feature_label(name), persist_state="session",
                                     **state.keyed(key)))
     label = cols[-1].radio("Species", SPECIES, format_func=trainer.dataset.class_names.__getitem__,
@@ -245,7 +243,7 @@ def _take_step(scope: str, example: Example) -> None:
     current = state.get(scope, "lab")
     if current is None or current.example_key != example.key:
         return  # the page changed under the click; the next run shows the new animal
-    lr = st.session_state.get(f"{scope}.step_lr", DEFAULT_STEP_RATE)
+    lr = state.value(f"{scope}.step_lr", DEFAULT_STEP_RATE)
     step = teaching.one_example_step(current.trainer, example.raw, example.label, lr,
                                      model=current.model)
     current.last = step
@@ -260,8 +258,7 @@ def step_buttons(scope: str, example: Example, current: Lab) -> None:
     """The step's learning rate, "One SGD step on this animal" and "Back to the trained
     network"."""
     key = f"{scope}.step_lr"
-    if key not in st.session_state:
-        st.session_state[key] = DEFAULT_STEP_RATE
+    state.seed(key, DEFAULT_STEP_RATE)
     rate, step, back = st.columns([3, 2, 2], vertical_alignment="bottom")
     rate.select_slider("Learning rate of this step", STEP_RATES,
                        **state.keyed(key, options=STEP_RATES),
@@ -462,8 +459,8 @@ def _wrong_table(trainer: Trainer, columns) -> pd.DataFrame:
 
 def _wrong_columns(trainer: Trainer) -> dict:
     names = trainer.dataset.class_names
-    # Narrow text columns, so both probability bars fit beside them on a laptop (the second was
-    # cut at the edge); the measurements after them scroll sideways.
+    # Narrow text columns, so both probability bars fit beside them on a laptop; the
+    # measurements after them scroll sideways.
     narrow = {c: st.column_config.TextColumn(c, width="small") for c in ("set", "species")}
     return {**narrow, **{f"P({c})": st.column_config.ProgressColumn(
         f"P({c})", min_value=0.0, max_value=1.0, format="percent", width="small")

@@ -29,25 +29,15 @@ def _wkey(scope, name):
     return f"{scope}.w.{name}"
 
 
-def _seed(scope, name, value):
-    """Put a widget's value in place before it is drawn (only if the widget has none yet)."""
-    key = _wkey(scope, name)
-    if key not in st.session_state:
-        st.session_state[key] = value
-    return key
-
-
 def _seeded(scope, name, value, arg="value", options=None):
     """The widget's key and its default, both the value in force (see ``state.keyed``)."""
-    return state.keyed(_seed(scope, name, value), arg, options)
+    return state.keyed(state.seed(_wkey(scope, name), value), arg, options)
 
 
 def load(cfg: TrainConfig, scope: str = "train") -> None:
     """Make ``cfg`` the scope's settings and have every widget show it on the next draw."""
     state.set_config(cfg, scope)
-    prefix = _wkey(scope, "")
-    for key in [k for k in st.session_state if isinstance(k, str) and k.startswith(prefix)]:
-        del st.session_state[key]
+    state.forget(_wkey(scope, ""))
     state.put(scope, "widths", list(cfg.hidden) + [4] * (MAX_LAYERS - len(cfg.hidden)))
 
 
@@ -185,7 +175,7 @@ def _columns(scope, control, get, page, notes) -> dict:
 
 
 def _data_seed(scope, control, get, page, notes) -> dict:
-    left, right = st.columns(2, vertical_alignment="bottom")  # [3, 2] cut "Regene..."
+    left, right = st.columns(2, vertical_alignment="bottom")  # "Regenerate" needs half the row
     seed = _widget(scope, control.widgets[0], get, page, left)
     right.button("Regenerate", key=_wkey(scope, "regenerate"), on_click=_next_seed,
                  args=(_wkey(scope, "data_seed"),), help="Draw new points: the next data seed.")
@@ -193,7 +183,7 @@ def _data_seed(scope, control, get, page, notes) -> dict:
 
 
 def _next_seed(key):
-    st.session_state[key] = (st.session_state[key] + 1) % FIELDS["data_seed"].allowed[1]
+    state.set_value(key, (state.value(key) + 1) % FIELDS["data_seed"].allowed[1])
 
 
 def _hidden_layers(scope, control, get, page, notes) -> dict:
@@ -215,23 +205,23 @@ def _loss(scope, control, get, page, notes) -> dict:
     task = page.task(get("dataset"))
     choices = control.widgets[0].choices(get, page)
     key = _wkey(scope, "loss")
-    old = st.session_state.get(key, get("loss"))
+    old = state.value(key, get("loss"))
     if old not in choices:
         # Not a loss name at all: the browser keeps a select box's value as its label, and
         # "Auto (Binary cross-entropy)" is no label of a multi-class task's box. Just "auto".
         if old in LOSSES:
             notes.append(f"{LOSSES[old].label} does not fit a {task} task: the loss is now "
                          f"{LOSSES[TASK_LOSSES[task][0]].label}.")
-        st.session_state[key] = "auto"
+        state.set_value(key, "auto")
     return _plain(scope, control, get, page, notes)
 
 
 def _batch_size(scope, control, get, page, notes) -> dict:
     rows = page.training_rows(get)
     key = _wkey(scope, "batch_size")
-    if st.session_state.get(key, get("batch_size")) > rows:
+    if state.value(key, get("batch_size")) > rows:
         notes.append(f"Batch size capped at the {rows} training points (full batch).")
-        st.session_state[key] = rows
+        state.set_value(key, rows)
     return _plain(scope, control, get, page, notes)
 
 

@@ -1,6 +1,7 @@
 """Per-user state in st.session_state: the settings of a run and the run itself.
 
-Pages never touch st.session_state directly; they go through this module. Each page family has a
+Pages never touch st.session_state directly; they go through this module: ``get``/``put`` for a
+scope's values, ``value``/``set_value``/``seed`` for a widget's or the app's own key. Each page family has a
 *scope* ("train" for the Train page and the pages that share its settings, "catdog" for the
 cat/dog page), and a scope holds:
 
@@ -82,11 +83,9 @@ def keyed(key: str, arg: str = "value", options=None) -> dict:
     """A widget's ``key=`` and its default, the value the key holds in session state.
 
     The default is not just for show. On a freshly opened page a run can start before the
-    browser has registered some widgets (sliders and number inputs, seen in the websocket
-    frames); such a widget then shows its *default* and sends it back as the user's choice.
-    Streamlit's own default is the minimum or the first option: Points became 50 and Training
-    share 10 % (measured in Chromium: 3 times in 46 tries, a dataset picked ~2 s after opening;
-    0 in 52 with this default). ``arg`` names the widget's default parameter: "value", "index"
+    browser has registered some widgets; such a widget then shows its *default* and sends it
+    back as the user's choice, and Streamlit's own default is the minimum or the first option
+    (Points would become 50). ``arg`` names the widget's default parameter: "value", "index"
     (a selectbox) or "default" (a multiselect). With ``options`` a value that is not one of
     them (Streamlit would refuse it) is left out; a key with no value yet gets no default.
     """
@@ -136,3 +135,26 @@ def reset_run(scope: str = "train") -> None:
 
 def _labels(names):
     return [n.replace("_", " ") for n in names]
+
+
+# -- a widget's or the app's own key --------------------------------------------------------------
+def value(key: str, default=None):
+    """The value under a session key (a widget's key, a flag of the app), or ``default``."""
+    return st.session_state.get(key, default)
+
+
+def set_value(key: str, new) -> None:
+    st.session_state[key] = new
+
+
+def seed(key: str, first) -> str:
+    """Put ``first`` under ``key`` unless it holds a value already (a widget's start); the key."""
+    if key not in st.session_state:
+        st.session_state[key] = first
+    return key
+
+
+def forget(prefix: str) -> None:
+    """Drop every key that starts with ``prefix`` (widgets then start from their seeds again)."""
+    for key in [k for k in st.session_state if isinstance(k, str) and k.startswith(prefix)]:
+        del st.session_state[key]
