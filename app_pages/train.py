@@ -10,7 +10,7 @@ st.title("Train a neural network")
 st.caption("The weights start arbitrary. Each epoch passes the training points through the "
            "network, measures the loss, and moves every weight a little downhill.")
 
-controls.settings(SCOPE, hidden=links.hidden(SCOPE))
+controls.settings(SCOPE, hidden_controls=links.hidden_controls(SCOPE))
 sharing.share(SCOPE)
 lessons.challenge_status(SCOPE)
 live.controls(SCOPE)

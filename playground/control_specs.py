@@ -47,14 +47,14 @@ class Where:
     columns : str
         How the page picks cat/dog features: "pair" (two boxes, x and y) or "set" (the
         cats-and-dogs page: any two or more).
-    hidden : frozenset of str
+    hidden_controls : frozenset of str
         Controls not drawn (a teacher's link hides them): their values stay as they are.
     """
 
     datasets: tuple
     upload: tuple | None = None
     columns: str = "pair"
-    hidden: frozenset = frozenset()
+    hidden_controls: frozenset = frozenset()
 
     def offered(self) -> tuple:
         return tuple(self.datasets) + (("csv",) if self.upload else ())
@@ -362,7 +362,7 @@ def shown(config: TrainConfig, where: Where) -> TrainConfig:
     values = config.to_dict()
     get = values.__getitem__
     for control in _CONTROLS:
-        if control.name not in where.hidden:
+        if control.name not in where.hidden_controls:
             values.update(control.show(get, where))
     return TrainConfig.from_dict(values)
 

@@ -60,7 +60,7 @@ class Link:
     Attributes
     ----------
     config : TrainConfig
-    hidden : frozenset of str
+    hidden_controls : frozenset of str
         Names from ``CONTROLS`` whose controls are not drawn.
     autoplay : bool
         Start training as soon as the page opens.
@@ -73,7 +73,7 @@ class Link:
     """
 
     config: TrainConfig
-    hidden: frozenset = frozenset()
+    hidden_controls: frozenset = frozenset()
     autoplay: bool = False
     at: int = 0
     display: dict = dataclasses.field(default_factory=dict)
@@ -81,7 +81,7 @@ class Link:
 
 
 # -- writing a link ---------------------------------------------------------------------------
-def encode(config: TrainConfig, *, hidden=(), autoplay: bool = False, at: int = 0,
+def encode(config: TrainConfig, *, hidden_controls=(), autoplay: bool = False, at: int = 0,
            base: TrainConfig = DEFAULTS, display=None) -> dict:
     """The URL parameters of a run: the settings that differ from ``base``, then the teacher keys.
 
@@ -97,7 +97,7 @@ def encode(config: TrainConfig, *, hidden=(), autoplay: bool = False, at: int = 
         if config.dataset == "csv" and name in ("dataset", "columns"):
             continue
         params[name] = as_text(value)
-    hidden = frozenset(hidden) & frozenset(CONTROLS)
+    hidden = frozenset(hidden_controls) & frozenset(CONTROLS)
     if hidden:
         shown = [c for c in CONTROLS if c not in hidden]
         # Whichever list is shorter: a teacher who leaves one slider says show=lr.
@@ -178,7 +178,7 @@ def decode(params: Mapping, *, base: TrainConfig = DEFAULTS, datasets=None,
     except (TypeError, ValueError) as err:  # a combination no rule above foresaw
         notes.append(f"The settings did not fit together ({err}): the page's own are used.")
         config = base
-    hidden = _hidden(params, notes)
+    hidden = _hidden_controls(params, notes)
     autoplay = _teacher_flag(params, "autoplay", notes)
     at = _at(params, config, notes)
     return Link(config, hidden, autoplay, at, _display(params, notes), tuple(notes))
@@ -361,7 +361,7 @@ def _mend_columns(values, base, spec, notes):
         values["columns"] = tuple(c for c in columns if c in CATDOG_FEATURES)
 
 
-def _hidden(params, notes) -> frozenset:
+def _hidden_controls(params, notes) -> frozenset:
     hidden = set()
     if "show" in params:
         shown = _control_names(_last(params["show"]), "show", notes)

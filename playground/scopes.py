@@ -46,11 +46,11 @@ class Scope:
     own: frozenset = frozenset()
     columns: str = "pair"
 
-    def where(self, upload=None, hidden=frozenset()) -> Where:
+    def where(self, upload=None, hidden_controls=frozenset()) -> Where:
         """What its controls depend on besides the config: ``upload`` is (task, rows) or None."""
         return Where(tuple(self.datasets or DATASETS),
                      upload=upload if self.datasets is None else None, columns=self.columns,
-                     hidden=frozenset(hidden))
+                     hidden_controls=frozenset(hidden_controls))
 
 
 SCOPES = MappingProxyType({

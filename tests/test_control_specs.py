@@ -69,14 +69,15 @@ def _get(config):
 def test_every_control_shows_its_shown_value_as_it_is(page, seed):
     rng = np.random.default_rng(seed)
     for case in range(150):
-        hidden = frozenset(c for c in CONTROLS if rng.random() < 0.1)
-        where = Where(WHERES[page].datasets, WHERES[page].upload, WHERES[page].columns, hidden)
+        hidden_controls = frozenset(c for c in CONTROLS if rng.random() < 0.1)
+        where = Where(WHERES[page].datasets, WHERES[page].upload, WHERES[page].columns,
+                      hidden_controls)
         config = _raw_config(rng, where)
         once = shown(config, where)
         assert shown(once, where) == once, (page, seed, case, config)
         get = _get(once)
         for control in CONTROLS.values():
-            if control.name in hidden:
+            if control.name in hidden_controls:
                 assert {f: get(f) for f in control.fields} == \
                     {f: getattr(config, f) for f in control.fields}  # not drawn: left alone
                 continue

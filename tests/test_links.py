@@ -109,21 +109,21 @@ def test_teacher_keys_round_trip(seed):
         autoplay = bool(rng.random() < 0.5)
         config = random_config(rng)
         at = int(rng.integers(0, min(config.epochs, links.MAX_AT) + 1))
-        params = links.encode(config, hidden=hidden, autoplay=autoplay, at=at)
+        params = links.encode(config, hidden_controls=hidden, autoplay=autoplay, at=at)
         link = links.decode(params)
-        assert (link.hidden, link.autoplay, link.at, link.notes) == (hidden, autoplay, at, ())
+        assert (link.hidden_controls, link.autoplay, link.at, link.notes) == (hidden, autoplay, at, ())
         assert link.config == config
 
 
 def test_show_one_control_hides_all_others():
     link = links.decode({"show": "lr"})
-    assert link.hidden == frozenset(links.CONTROLS) - {"lr"}
-    assert links.encode(TrainConfig(), hidden=link.hidden) == {"show": "lr"}
+    assert link.hidden_controls == frozenset(links.CONTROLS) - {"lr"}
+    assert links.encode(TrainConfig(), hidden_controls=link.hidden_controls) == {"show": "lr"}
 
 
 def test_hide_groups_and_shared_controls():
     link = links.decode({"hide": "network,penalty_rate"})
-    assert link.hidden == {"hidden", "activation", "init", "init_seed", "penalty"}
+    assert link.hidden_controls == {"hidden", "activation", "init", "init_seed", "penalty"}
     assert link.notes == ()
 
 
@@ -242,7 +242,7 @@ def test_a_repeated_key_takes_its_last_value():
 
 def test_teacher_garbage():
     link = links.decode({"hide": "lr,wings", "autoplay": "maybe", "at": "-4"})
-    assert link.hidden == {"lr"} and not link.autoplay and link.at == 0
+    assert link.hidden_controls == {"lr"} and not link.autoplay and link.at == 0
     assert len(link.notes) == 3
     assert links.decode({"at": "5000", "epochs": "300"}).at == 300
 
@@ -268,7 +268,7 @@ def test_fuzzed_urls_never_raise(seed):
             params[key] = "".join(rng.choice(list(alphabet), size=length))
         link = links.decode(params)
         TrainConfig.from_dict(link.config.to_dict())  # still a valid config
-        assert link.hidden <= set(links.CONTROLS)
+        assert link.hidden_controls <= set(links.CONTROLS)
         assert 0 <= link.at <= link.config.epochs
         assert all(isinstance(n, str) and len(n) < 400 for n in link.notes)
         # Every note names a key the URL held (a user can tell which part was wrong).

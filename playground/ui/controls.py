@@ -49,30 +49,30 @@ def _fmt_rate(v):
     return "0" if v == 0 else f"{v:g}"
 
 
-def where_of(scope: str, hidden=frozenset()) -> Where:
+def where_of(scope: str, hidden_controls=frozenset()) -> Where:
     """What the scope's controls depend on besides its config: datasets, an upload, hidden ones."""
     data = state.dataset(scope)
     upload = (data.task, len(data.X_train) + len(data.X_test)) if data is not None else None
-    return SCOPES[scope].where(upload, hidden)
+    return SCOPES[scope].where(upload, hidden_controls)
 
 
-def settings(scope: str = "train", *, hidden: set | frozenset = frozenset(),
+def settings(scope: str = "train", *, hidden_controls: set | frozenset = frozenset(),
              where=None) -> TrainConfig:
     """Draw the data, network and training controls; store and return the resulting config.
 
     The scope's page (``scopes.SCOPES``) says which datasets it offers and which controls it
-    draws itself; ``hidden`` names controls not to draw (their stored values stay in force);
+    draws itself; ``hidden_controls`` names controls not to draw (their stored values stay in force);
     ``where`` is the container (default: the sidebar).
     """
     cfg = state.config(scope)
-    page = where_of(scope, hidden)
+    page = where_of(scope, hidden_controls)
     own = SCOPES[scope].own
     values = cfg.to_dict()  # the values in force, updated control by control
     values.update({k: tuple(v) for k, v in values.items() if isinstance(v, list)})
     notes = []
     with where if where is not None else st.sidebar:
         for group, names in GROUPS.items():
-            with _group(group, names, page.hidden):
+            with _group(group, names, page.hidden_controls):
                 for name in (n for n in names if n not in own):
                     values.update(_control(scope, CONTROLS[name], values.__getitem__, page,
                                            notes))
@@ -83,18 +83,18 @@ def settings(scope: str = "train", *, hidden: set | frozenset = frozenset(),
     return new
 
 
-def _group(group, names, hidden):
+def _group(group, names, hidden_controls):
     """An expander for a group of controls, or nothing to see if all of them are hidden.
 
     The data group always shows, for the dataset's description."""
-    if group != "data" and set(names) <= set(hidden):
+    if group != "data" and set(names) <= set(hidden_controls):
         return st.container()
     return st.expander(GROUP_LABELS[group], expanded=True)
 
 
 def _control(scope, control, get, page, notes) -> dict:
     """Draw one control if it is drawn here; return the values of the settings it sets."""
-    if control.name in page.hidden:
+    if control.name in page.hidden_controls:
         return {}
     if not control.drawn(get, page):
         return {} if control.otherwise is None else {control.name: control.otherwise(get)}

@@ -54,7 +54,7 @@ def open_link(page) -> None:
     scope, base, datasets = page_scope(page)
     link = links.decode(params, base=base, datasets=datasets, columns=scopes.SCOPES[scope].columns)
     controls.load(link.config, scope)
-    state.put(scope, "link_hidden", link.hidden)
+    state.put(scope, "link_hidden", link.hidden_controls)
     state.put(scope, "link_autoplay", link.autoplay)
     st.session_state[NOTES] = list(link.notes)
     for name, value in link.display.items():  # the display widgets are drawn after the page
@@ -81,7 +81,7 @@ def _train_to(scope: str, epoch: int) -> None:
             run.trainer.run(epochs=min(50, epoch - run.trainer.epoch))
 
 
-def hidden(scope: str) -> frozenset:
+def hidden_controls(scope: str) -> frozenset:
     """The controls an opened link asked to hide on this scope's page."""
     return frozenset(state.get(scope, "link_hidden", frozenset()))
 
@@ -92,7 +92,7 @@ def keep_in_url(page, box) -> None:
     scope, base, _ = page_scope(page)
     cfg = state.config(scope, default=base)
     _note_page_changes(scope, cfg)
-    params = links.encode(cfg, hidden=hidden(scope), base=base, at=_epoch_reached(scope, cfg),
+    params = links.encode(cfg, hidden_controls=hidden_controls(scope), base=base, at=_epoch_reached(scope, cfg),
                           autoplay=bool(state.get(scope, "link_autoplay", False)),
                           display={"projector": st.session_state.get("display.projector"),
                                    "palette": st.session_state.get("display.palette")})
@@ -144,10 +144,10 @@ def _dismiss() -> None:
 
 
 # -- the copy-link control ----------------------------------------------------------------------
-def link_url(scope: str, *, base: TrainConfig = links.DEFAULTS, hidden=(), autoplay=False,
+def link_url(scope: str, *, base: TrainConfig = links.DEFAULTS, hidden_controls=(), autoplay=False,
              at=0) -> str:
     """The full link to this page with the scope's settings (relative if the URL is unknown)."""
-    params = links.encode(state.config(scope, default=base), hidden=hidden, autoplay=autoplay,
+    params = links.encode(state.config(scope, default=base), hidden_controls=hidden_controls, autoplay=autoplay,
                           at=at, base=base)
     page_url = st.context.url or ""
     query = urlencode(params, safe=",*^")
@@ -192,7 +192,7 @@ def share_box(scope: str, *, base: TrainConfig = links.DEFAULTS) -> None:
                                key=f"{scope}.share.autoplay", persist_state="session")
         teacher_hidden = frozenset(links.CONTROLS) - set(only) if only else frozenset()
         with link_box:
-            url = link_url(scope, base=base, hidden=teacher_hidden, autoplay=autoplay, at=at)
+            url = link_url(scope, base=base, hidden_controls=teacher_hidden, autoplay=autoplay, at=at)
             st.code(url, language=None, wrap_lines=True)
             st.caption("Copy it with the icon at the box's right. Opened anywhere, it gives the "
                        "same data and the same starting weights." if st.context.url else

@@ -47,7 +47,7 @@ def share(scope: str) -> None:
 
 def files_panel(scope: str) -> None:
     """Download, open a model, use your own data (the last two not in a teacher-locked page)."""
-    locked = bool(link_ui.hidden(scope))
+    locked = bool(link_ui.hidden_controls(scope))
     box = link_ui.lazy_expander("Files: download this run, open a saved model, use your own "
                                 "data", f"{scope}.files.open", icon=":material/folder_open:")
     if not box.open:
