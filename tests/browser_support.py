@@ -83,6 +83,25 @@ def launch_chromium(playwright, **kwargs):
                                       headless=True, **kwargs)
 
 
+def settled(page, read, what: str, reads: int = 5, timeout: float = 60.0):
+    """What ``read()`` gives once the page has settled: no script running (Streamlit's status
+    widget is gone) and the same value on ``reads`` reads in a row."""
+    last, same = object(), 0
+
+    def steady():
+        nonlocal last, same
+        if page.get_by_test_id("stStatusWidget").count():
+            same = 0
+            return False
+        value = read()
+        same = same + 1 if value == last else 0
+        last = value
+        return same >= reads
+
+    wait_until(steady, timeout, what)
+    return last
+
+
 def wait_until(condition, timeout: float = 60.0, what: str = "condition"):
     """Poll ``condition()`` until it returns something truthy (returned); fail after ``timeout``."""
     deadline = time.monotonic() + timeout

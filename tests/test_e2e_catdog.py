@@ -6,12 +6,11 @@ artifacts/e2e-catdog.png.
 """
 
 import re
-import time
 from pathlib import Path
 
 import pytest
 
-from browser_support import REPO_ROOT, launch_chromium, serve_app, wait_until
+from browser_support import REPO_ROOT, launch_chromium, serve_app, settled, wait_until
 
 pytestmark = pytest.mark.browser
 playwright = pytest.importorskip("playwright.sync_api")
@@ -72,8 +71,8 @@ def test_train_pick_an_animal_and_step_on_it():
         wait_until(lambda: not animal.input_value().startswith("Beagle"), what="the worst animal")
         species = animal.input_value().split(" · ")[1]
         wait_until(lambda: _p_dog(page) is not None, what="the forward pass")
-        time.sleep(1.0)  # let the rerun that follows the choice settle
-        p_before = _p_dog(page)
+        # The rerun that follows the choice may redraw it: read it once the page has settled.
+        p_before = settled(page, lambda: _p_dog(page), what="the forward pass to settle")
 
         page.get_by_role("button", name="One SGD step on this animal", exact=True).click()
         report = wait_until(lambda: _match(page, REPORT), what="the step report")
@@ -102,6 +101,7 @@ def test_train_pick_an_animal_and_step_on_it():
         assert _epoch(page) == trained_to
 
         page.set_viewport_size({"width": 1400, "height": 6500})
-        time.sleep(5)
+        settled(page, lambda: page.evaluate("document.body.scrollHeight"),
+                what="the tall page to lay out")
         page.screenshot(path=str(artifacts / "e2e-catdog.png"), full_page=True, timeout=120_000)
         browser.close()

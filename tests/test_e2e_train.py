@@ -5,12 +5,11 @@ screenshot to artifacts/e2e-train.png.
 """
 
 import re
-import time
 from pathlib import Path
 
 import pytest
 
-from browser_support import REPO_ROOT, launch_chromium, serve_app, wait_until
+from browser_support import REPO_ROOT, launch_chromium, serve_app, settled, wait_until
 
 pytestmark = pytest.mark.browser
 playwright = pytest.importorskip("playwright.sync_api")
@@ -55,18 +54,15 @@ def test_play_pause_step_reset_in_the_browser():
 
         page.get_by_role("button", name="Pause", exact=True).click()
         page.get_by_role("button", name="Play", exact=True).wait_for()
-        # The Play button is drawn before the epoch line in the same run; a frame that was
-        # training when Pause was pressed may still finish (232 read, 234 shown a moment later,
-        # once on the loaded CI machine): read the epoch once the page has settled.
-        time.sleep(1.0)
-        paused_at = _epoch(page)
-        time.sleep(1.5)
-        assert _epoch(page) == paused_at, "epochs went on after Pause"
+        # The Play button is drawn before the epoch line of the same run, and a frame that was
+        # training when Pause was pressed may still finish: read the epoch once the page has
+        # settled. Epochs going on after Pause never settle.
+        paused_at = settled(page, lambda: _epoch(page), what="the epoch to stop after Pause")
 
         page.get_by_role("button", name="Step", exact=True).click()
         wait_until(lambda: _epoch(page) != paused_at, what=f"Step to leave epoch {paused_at}")
-        time.sleep(1.0)
-        assert _epoch(page) == paused_at + 1, f"Step from epoch {paused_at} showed {_epoch(page)}"
+        stepped_to = settled(page, lambda: _epoch(page), what="the epoch after Step")
+        assert stepped_to == paused_at + 1, f"Step from epoch {paused_at} showed {stepped_to}"
 
         page.get_by_role("button", name="Reset", exact=True).click()
         wait_until(lambda: _epoch(page) == 0, what="Reset to go back to epoch 0")

@@ -6,6 +6,7 @@ are components: ``at.get("bidi_component")``, decoded with ``decode_payload``.
 
 import json
 import math
+import re
 
 import numpy as np
 import pytest
@@ -324,10 +325,9 @@ def test_the_lab_pages_paint_in_a_browser():
         page = browser.new_page(viewport={"width": 1300, "height": 1600})
         page.goto(url)
         page.get_by_role("button", name="Step", exact=True).first.wait_for(timeout=60_000)
-        for _ in range(3):
+        for epoch in range(1, 4):  # one Step at a time, each seen to land
             page.get_by_role("button", name="Step", exact=True).first.click()
-            page.get_by_text("Epoch", exact=False).first.wait_for()
-        page.wait_for_timeout(1000)
+            page.get_by_text(re.compile(rf"^Epoch {epoch}\b")).first.wait_for(timeout=30_000)
         for title, (heading, chart) in LAB_PAGES.items():
             page.get_by_role("link", name=title).first.click()
             page.get_by_role("heading", level=1, name=heading).wait_for(timeout=30_000)
