@@ -70,6 +70,12 @@ def test_page_shows_the_table_the_card_and_the_pair_plot(at):
     traces = pairs["data"]
     assert [t["name"] for t in traces] == ["cat", "dog"]
     assert all(len(t["dimensions"]) == 6 for t in traces)
+    # Each species' panel holds that species' own measurements, column by column.
+    animals = load_catdog()
+    for trace in traces:
+        rows = animals[animals.species == trace["name"]]
+        for dim, feature in zip(trace["dimensions"], CATDOG_FEATURES):
+            np.testing.assert_allclose(np.asarray(dim["values"], float), rows[feature], rtol=1e-6)
 
 
 # -- features and training ---------------------------------------------------------------------------

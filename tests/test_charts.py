@@ -137,6 +137,12 @@ def test_health_figure_has_a_gradient_line_per_layer(trainer):
     go.Figure(fig)
     assert [t["name"] for t in fig["data"]][:3] == ["‖∇ layer 1‖", "‖∇ layer 2‖", "‖∇ layer 3‖"]
     assert "saturated" in [t["name"] for t in fig["data"]]
+    # Each line carries the history's own numbers, epoch by epoch.
+    for i, trace in enumerate(fig["data"][:3]):
+        np.testing.assert_array_equal(trace["x"], history["epoch"])
+        np.testing.assert_allclose(trace["y"], history[f"grad_norm_{i + 1}"], rtol=1e-6)
+    saturated = next(t for t in fig["data"] if t["name"] == "saturated")
+    np.testing.assert_allclose(saturated["y"], history["saturated_fraction"], rtol=1e-6)
 
 
 def test_network_figure_hover_shows_each_weight_and_bias(trainer):
