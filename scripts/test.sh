@@ -1,18 +1,13 @@
 #!/usr/bin/env bash
 # Run every test, after setting up what they need on a fresh machine (Debian, Python 3.11+):
-# Debian's chromium for the browser tests, a virtual environment with the pinned test deps.
+# Debian's chromium for the browser tests and haproxy for the scale-out test, a virtual
+# environment with the pinned test deps.
 # Extra arguments go to pytest, e.g. `bash scripts/test.sh -m "not browser"`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/common.sh
 
-if [ ! -x /usr/bin/chromium ]; then
-  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium fonts-dejavu-core >/dev/null
-fi
-
-[ -x .venv/bin/python ] || python3 -m venv .venv
-.venv/bin/python -m pip install -q --disable-pip-version-check -r requirements-dev.txt
-.venv/bin/python -m pip install -q --disable-pip-version-check --no-deps -e .
+install_missing_packages "/usr/bin/chromium:chromium fonts-dejavu-core" "/usr/sbin/haproxy:haproxy"
+prepare_venv requirements-dev.txt
 
 exec .venv/bin/python -m pytest "$@"

@@ -1,4 +1,5 @@
-"""Helpers for real-browser tests and benchmarks: serve a Streamlit script, launch Chromium.
+"""Helpers for real-browser tests and benchmarks: serve a Streamlit script (alone, or several
+app processes behind HAProxy with scripts/serve.sh), launch Chromium.
 
 Debian's /usr/bin/chromium is used (``apt-get install -y chromium``); Playwright's own browser
 download does not work on these machines. Not a test module: tests and bench/ import it.
@@ -7,7 +8,10 @@ download does not work on these machines. Not a test module: tests and bench/ im
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
+import re
+import signal
 import socket
 import subprocess
 import sys
@@ -28,6 +32,24 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def free_port_run(count: int) -> int:
+    """The first of ``count`` consecutive free ports on 127.0.0.1 (serve.sh's proxy + workers)."""
+    for _ in range(50):
+        first = free_port()
+        if first + count <= 65536 and all(_bindable(first + i) for i in range(1, count)):
+            return first
+    raise RuntimeError(f"found no {count} consecutive free ports")
+
+
+def _bindable(port: int) -> bool:
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
 
 
 @contextlib.contextmanager
@@ -63,12 +85,70 @@ def serve_app(script_path: str | Path, port: int | None = None,
         log.close()
 
 
+@dataclasses.dataclass
+class Classroom:
+    """What ``serve_classroom`` started: the proxy's URL, each worker's pid by its cookie name."""
+    url: str
+    workers: dict[str, int]
+    log: object
+    left_running: list[int] = dataclasses.field(default_factory=list)
+
+    def output(self) -> str:
+        self.log.seek(0)
+        return self.log.read()
+
+
+@contextlib.contextmanager
+def serve_classroom(workers: int = 2, timeout: float = 120.0) -> Iterator[Classroom]:
+    """Run ``scripts/serve.sh`` (HAProxy + ``workers`` app processes) on 127.0.0.1; yield it.
+
+    The workers run with this interpreter (--python), so no .venv is prepared. serve.sh runs
+    in its own process group: at the end it gets TERM and its own cleanup is given 30 s;
+    whatever of the group is still running then is listed in ``left_running`` and killed.
+    """
+    port = free_port_run(workers + 1)
+    command = ["bash", "scripts/serve.sh", f"--workers={workers}", f"--port={port}",
+               "--address=127.0.0.1", f"--python={sys.executable}"]
+    log = tempfile.TemporaryFile(mode="w+")
+    script = subprocess.Popen(command, cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT,
+                              text=True, start_new_session=True)
+    classroom = Classroom(f"http://127.0.0.1:{port}", {}, log)
+    try:
+        _wait_healthy(script, classroom.url, timeout, log)
+        classroom.workers = {name: int(pid) for name, pid in
+                             re.findall(r"^worker (w\d+): pid (\d+)", classroom.output(), re.M)}
+        yield classroom
+    finally:
+        if script.poll() is None:
+            script.send_signal(signal.SIGTERM)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            script.wait(timeout=30)
+        classroom.left_running = _running_in_group(script.pid)
+        if classroom.left_running or script.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(script.pid, signal.SIGKILL)
+            script.wait()
+        log.close()
+
+
+def _running_in_group(group: int) -> list[int]:
+    """Pids of the live (not zombie) processes in process group ``group``, from /proc."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError):
+            # After the ")" closing the command name: state, ppid, pgrp, ...
+            state, _, pgrp = stat.read_text().rsplit(")", 1)[1].split()[:3]
+            if int(pgrp) == group and state != "Z":
+                found.append(int(stat.parent.name))
+    return found
+
+
 def _wait_healthy(server: subprocess.Popen, url: str, timeout: float, log) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.poll() is not None:
             log.seek(0)
-            raise RuntimeError(f"streamlit exited early:\n{log.read()}")
+            raise RuntimeError(f"{server.args[:3]} exited early:\n{log.read()}")
         with contextlib.suppress(OSError):
             with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
                 if response.read().decode().strip() == "ok":
