@@ -260,3 +260,55 @@ def test_payload_leaves_out_none_layout_settings_and_keeps_none_in_data():
     assert sent["figure"]["layout"]["yaxis2"] == {"title": {"text": "R²"}}
     assert "title" not in sent["figure"]["layout"]
     assert sent["figure"]["data"][0]["x"] == [0, None, 2]
+
+
+NULL_RANGE_APP = '''
+import orjson
+import streamlit as st
+from playground.ui import live_chart as lc
+
+st.session_state.setdefault("tick", 0)
+
+@st.fragment(run_every=0.2)
+def frame():
+    # Sent as raw bytes, past figure_payload (which leaves out None settings): a null axis range
+    # draws once and then breaks Plotly.react, as the regression loss chart once did.
+    st.session_state.tick += 1
+    n = st.session_state.tick + 1
+    figure = {"data": [{"type": "scatter", "x": list(range(n)), "y": [1 / (i + 1) for i in range(n)]},
+                       {"type": "scatter", "x": list(range(n)), "y": [i / n for i in range(n)],
+                        "xaxis": "x2", "yaxis": "y2"}],
+              "layout": {"xaxis": {"domain": [0, 0.6]}, "xaxis2": {"domain": [0.7, 1], "anchor": "y2"},
+                         "yaxis2": {"anchor": "x2", "range": None}, "height": 240}}
+    payload = orjson.dumps({"key": "nulls", "height": 240, "plotly": lc._plotly_js_url(),
+                            "theme": True, "figure": figure})
+    lc._mount(key=lc._KEY_PREFIX + "nulls", data=payload, height=240, width="stretch")
+
+frame()
+'''
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium")
+def test_a_figure_plotly_react_cannot_diff_is_drawn_afresh(tmp_path):
+    playwright = pytest.importorskip("playwright.sync_api")
+    script = tmp_path / "null_range_demo.py"
+    script.write_text(NULL_RANGE_APP)
+    with serve_app(script) as url, playwright.sync_playwright() as p:
+        browser = launch_chromium(p)
+        try:
+            page = browser.new_page(viewport={"width": 900, "height": 500})
+            errors = []
+            page.on("pageerror", lambda error: errors.append(str(error)))
+            page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+            page.goto(url)
+            deadline = time.monotonic() + 60
+            while _frames(page, "nulls") < 5 and not errors:
+                assert time.monotonic() < deadline, "fewer than 5 frames drawn"
+                page.wait_for_timeout(100)
+            assert not errors, errors
+            traces = page.evaluate("""() => document.querySelectorAll(
+                '.live-chart[data-live-chart-key="nulls"] .scatterlayer .trace').length""")
+            assert traces == 2
+        finally:
+            browser.close()

@@ -130,6 +130,12 @@ function draw(div, msg, template) {
   return window.Plotly.react(div, figure.data, figure.layout, CONFIG).then(() => countFrame(msg.key))
 }
 
+function restart(div) {
+  window.Plotly.purge(div)
+  div.__liveChartArrays = undefined
+  div.__liveChartWanted = undefined
+}
+
 export default async function liveChart({ data, parentElement }) {
   const text = decoder.decode(data)
   const msg = JSON.parse(text)
@@ -154,12 +160,19 @@ export default async function liveChart({ data, parentElement }) {
   try {
     await draw(div, msg, template)
   } catch (error) {
-    // A figure Plotly cannot draw must not leave the div broken for the good ones that follow
-    // (it did, until the page was left): start the div afresh for the next figure.
-    console.error(`live chart ${msg.key}:`, error)
-    window.Plotly.purge(div)
-    div.__liveChartArrays = undefined
-    div.__liveChartWanted = undefined
+    // Plotly.react can fail on a change it cannot diff where a fresh plot of the same figure
+    // works (a null axis range did, and left the regression loss chart empty): draw it afresh
+    // once. A figure Plotly cannot draw at all must not leave the div broken for the good ones
+    // that follow (it did, until the page was left): start the div afresh for the next figure.
+    restart(div)
+    try {
+      await draw(div, msg, template)
+      div.__liveChartWanted = { text, template }
+      console.warn(`live chart ${msg.key}: redrawn from scratch after`, error)
+    } catch (again) {
+      console.error(`live chart ${msg.key}:`, again)
+      restart(div)
+    }
   }
   return cleanup // Streamlit runs the last one returned when the element unmounts
 }
