@@ -6,9 +6,10 @@ URL by hand starts a new session. So the entry file calls, on every run:
 - ``open_link(page)`` before the page: on a session's first run only, it reads the URL (a link
   being opened), loads its settings into the page's scope, and applies the teacher's keys
   (hidden controls, autoplay, training to an epoch);
-- ``keep_in_url(page, box)`` after the page: it writes the scope's current settings into the
-  URL (so the address bar is always a working link) and shows, in ``box``, the one note that
-  lists whatever the opened link held that could not be used.
+- ``keep_in_url(page, box)`` after the page: it writes the scope's current settings and the
+  epoch its run is at into the URL (so the address bar is always a working link, and a reload
+  trains back to the same weights) and shows, in ``box``, the one note that lists whatever the
+  opened link held that could not be used.
 
 ``share_box(scope)`` draws the copy-link control and the teacher's options for the link.
 
