@@ -279,7 +279,8 @@ def frame():
                        {"type": "scatter", "x": list(range(n)), "y": [i / n for i in range(n)],
                         "xaxis": "x2", "yaxis": "y2"}],
               "layout": {"xaxis": {"domain": [0, 0.6]}, "xaxis2": {"domain": [0.7, 1], "anchor": "y2"},
-                         "yaxis2": {"anchor": "x2", "range": None}, "height": 240}}
+                         "yaxis2": {"anchor": "x2", "range": None}, "height": 240,
+                         "uirevision": "nulls"}}
     payload = orjson.dumps({"key": "nulls", "height": 240, "plotly": lc._plotly_js_url(),
                             "theme": True, "figure": figure})
     lc._mount(key=lc._KEY_PREFIX + "nulls", data=payload, height=240, width="stretch")

@@ -70,8 +70,9 @@ def lesson_status(scope: str) -> None:
 
 
 def _preset_button(col, scope: str, lesson: Lesson, preset: Preset, loaded: str) -> None:
+    # The loaded one gets a tick, not the primary colour, which is Play's.
     if col.button(preset.label, key=f"{scope}.lesson.{preset.label}", width="stretch",
-                  type="primary" if preset.label == loaded else "secondary",
+                  icon=":material/check:" if preset.label == loaded else None,
                   help="Load this preset: a fresh run at epoch 0."):
         _load(scope, preset.config, lesson=(lesson.key, preset.label))
 
