@@ -25,6 +25,7 @@ import os
 import sys
 import time
 
+from playground import control_specs
 from playground.config import FIELDS, TrainConfig
 from playground.text import TextError, parse_number
 
@@ -106,6 +107,8 @@ def _help(f) -> str:
             else f"{low:g} to {high:g}"
     else:
         where = ""
+    grid = control_specs.page_grid(f.name)
+    where += f"; {grid}" if where and grid else grid or ""
     return f"{f.help} ({where + '; ' if where else ''}default: {_show(f.default)})" \
         .replace("%", "%%")
 

@@ -367,6 +367,22 @@ def shown(config: TrainConfig, where: Where) -> TrainConfig:
     return TrainConfig.from_dict(values)
 
 
+def page_grid(field: str) -> str | None:
+    """What the pages' control of a setting lets a person pick, when it is less than the engine
+    takes (for the command line's help); None when it takes every value."""
+    if field in NO_CONTROL:
+        return None
+    widget = widget_of(field)
+    if widget.kind == "steps":
+        return "the pages offer " + ", ".join("0" if v == 0 else f"{v:g}" for v in widget.options)
+    if widget.kind != "slider" or (widget.step == 1 and widget.scale == 1):
+        return None
+    if widget.scale == 100:
+        return "the pages move in whole percents" if widget.step == 1 else \
+            f"the pages move in steps of {widget.step} %"
+    return f"the pages move in steps of {widget.step:g}"
+
+
 def why(field: str) -> str:
     """Why a shown value differs from the one asked for, in a note's words."""
     widget = widget_of(field)

@@ -192,3 +192,12 @@ def test_links_and_the_control_records_do_not_import_the_charts():
     for name in ("links.py", "control_specs.py", "config.py"):
         imported = set(_imports(ROOT / "playground" / name))
         assert not {m for m in imported if m.startswith("playground.charts")}, name
+
+
+def test_the_command_lines_help_says_what_the_pages_offer():
+    from playground import cli
+    text = " ".join(cli.build_parser()._subparsers._group_actions[0].choices["train"]
+                    .format_help().split())
+    assert "0 to 0.5; the pages move in whole percents" in text
+    assert "the pages move in steps of 5 %" in text
+    assert "the pages offer 1e-05, 3e-05, 0.0001" in text
