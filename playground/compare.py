@@ -204,11 +204,16 @@ def describe(config: TrainConfig) -> str:
     return " · ".join(parts)
 
 
-def epochs_to_reach(losses, target: float) -> int | None:
-    """The first epoch whose loss is at or below ``target`` (None if none is)."""
+def epochs_to_reach(losses, target: float, epochs=None) -> int | None:
+    """The first epoch whose loss is at or below ``target`` (None if none is).
+
+    ``epochs``: the epoch of each loss (a long run's history is thinned); default 0, 1, 2 ...
+    """
     losses = np.asarray(losses, np.float64)
     hits = np.flatnonzero(losses <= target)
-    return int(hits[0]) if hits.size else None
+    if not hits.size:
+        return None
+    return int(hits[0] if epochs is None else epochs[hits[0]])
 
 
 def status_text(trainer: Trainer) -> str:
@@ -231,7 +236,7 @@ def summary(entries, target: float, loss: str = "train_loss") -> list[dict]:
         last = t.history.last()
         metric = "r2" if t.task == "regression" else "accuracy"
         label = "R²" if metric == "r2" else metric
-        reached = epochs_to_reach(t.history[loss], target)
+        reached = epochs_to_reach(t.history[loss], target, t.history["epoch"])
         rows.append({
             "run": entry.label + (" (pinned)" if entry.pinned else ""),
             "status": f"pinned at epoch {t.epoch}" if entry.pinned else status_text(t),

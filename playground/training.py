@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 from threadpoolctl import ThreadpoolController
 
+from playground import cost
 from playground.config import TrainConfig
 from playground.datasets import DATASETS, Dataset, Standardizer, derive_features, make_dataset
 from playground.losses import LOSSES, PENALTIES, output_activation
@@ -44,7 +45,13 @@ READY, DIVERGED, STOPPED, DONE = "ready", "diverged", "stopped", "done"
 # 20); at lr 10 the blown-up runs sat at 4 to 16 times their start.
 BLOWUP_RULES = ((3.0, 5, 3),  # blown up, or swinging between ~1x and ~10x
                 (2.0, 20, 10))  # stuck well above the start, oscillating
+# Replay's kept weights: at most this many copies, and at most SNAPSHOT_BYTES of them (a network
+# of 8 x 128 has 116,097 parameters, 464 KB: 18 copies), however long the run.
 MAX_SNAPSHOTS = 256
+MIN_SNAPSHOTS = 16
+SNAPSHOT_BYTES = 8 * 2**20
+HISTORY_FULL = 1000  # the history keeps every one of the first thousand epochs
+HISTORY_ROWS = 4000  # and at most this many rows in all (see History)
 
 
 @dataclass(frozen=True)
@@ -73,58 +80,104 @@ class Grid:
 
 
 class History:
-    """Per-epoch figures, one list per column, epoch 0 (before training) included.
+    """Per-epoch figures, one column per figure, epoch 0 (before training) included.
 
     Columns: epoch, train_loss, test_loss, then train_accuracy/test_accuracy (classification) or
     train_r2/test_r2/train_rmse/test_rmse (regression), then grad_norm_<layer>, dead_fraction and
     saturated_fraction (over all hidden units).
+
+    Bounded, so a student may play for hours: every epoch of the first ``full`` is kept; once
+    more than ``max_rows`` rows are kept, the spacing ``every`` doubles (1, 2, 4 ...) and the
+    later rows off its grid are dropped, the newest always kept. So the table holds at most
+    ``max_rows`` + 1 rows (~0.5 MB), spans the whole run, and has every epoch since the last
+    thinning: the charts look the same as with every epoch (they draw ~4,000 points at most).
+    A thinning keeps the epochs it is told to (the trainer's snapshots: Replay shows each one's
+    row), which are on a coarser grid anyway.
+    The ``epoch`` column says which epochs a row is of; never take a row's index for its epoch.
     """
 
-    def __init__(self):
-        self.columns: dict[str, list] = {}
-        self._arrays: dict[str, np.ndarray] = {}  # read-only copies, extended as rows come
+    def __init__(self, full: int = None, max_rows: int = None):
+        self.full = HISTORY_FULL if full is None else full
+        self.max_rows = HISTORY_ROWS if max_rows is None else max_rows
+        self.every = 1
+        self._data: dict[str, np.ndarray] = {}  # capacity grows by doubling; rows [:_n] are used
+        self._n = 0
 
-    def append(self, stats: EpochStats) -> None:
+    def append(self, stats: EpochStats, keep=()) -> None:
+        """Add an epoch's row; ``keep``: epochs a thinning must not drop (Replay's kept ones)."""
         row = {"epoch": stats.epoch, **stats.metrics}
         row.update({f"grad_norm_{i + 1}": g for i, g in enumerate(stats.grad_norms)})
         row["dead_fraction"] = _mean_or_nan(stats.dead)
         row["saturated_fraction"] = _mean_or_nan(stats.saturated)
+        if self._n == 0 or self._n == len(self._data["epoch"]):
+            self._grow(row)
         for key, value in row.items():
-            self.columns.setdefault(key, []).append(value)
+            self._data[key][self._n] = value
+        self._n += 1
+        if self._n > self.max_rows:
+            self._thin(keep)
+
+    def _grow(self, row):
+        size = max(64, 2 * self._n)
+        for key in row:
+            column = np.empty(size, np.int64 if key == "epoch" else np.float64)
+            column[:self._n] = self._data[key][:self._n] if self._n else ()
+            self._data[key] = column
+
+    def _thin(self, pinned):
+        """Double the spacing and drop the rows off the new grid, into new arrays.
+
+        New arrays, not in place: a column handed out before stays as it was.
+        """
+        self.every *= 2
+        epochs = self._data["epoch"][:self._n]
+        keep = (epochs < self.full) | (epochs % self.every == 0) | np.isin(epochs, list(pinned))
+        keep[-1] = True
+        self._data = {k: np.concatenate([v[:self._n][keep], np.empty(64, v.dtype)])
+                      for k, v in self._data.items()}
+        self._n = int(keep.sum())
 
     def __len__(self) -> int:
-        return len(self.columns.get("epoch", ()))
+        return self._n
 
     def __getitem__(self, key) -> np.ndarray:
-        """The column as a read-only array.
+        """The column as a read-only array (a view: rows are only ever added after it)."""
+        column = self._data[key][:self._n]
+        column.flags.writeable = False
+        return column
 
-        Kept between calls and extended by the new rows only: the pages ask for every column
-        on every frame, and converting a long run's lists anew each time cost ~15 ms a frame
-        at 30,000 epochs.
-        """
-        values, cached = self.columns[key], self._arrays.get(key)
-        if cached is None:
-            cached = np.asarray(values)
-        elif len(cached) < len(values):
-            cached = np.concatenate([cached, np.asarray(values[len(cached):])])
-        cached.flags.writeable = False
-        self._arrays[key] = cached
-        return cached
+    @property
+    def columns(self) -> dict[str, np.ndarray]:
+        """Every column, by name, as read-only arrays."""
+        return {key: self[key] for key in self._data}
 
     def last(self) -> dict:
-        """The newest row as a dict."""
-        return {k: v[-1] for k, v in self.columns.items()}
+        """The newest row as a dict of plain numbers."""
+        return {k: v[self._n - 1].item() for k, v in self._data.items()}
 
     def rows(self) -> list[dict]:
-        """Every row as a dict (for CSV and JSON export)."""
-        keys = list(self.columns)
-        return [dict(zip(keys, values)) for values in zip(*self.columns.values())]
+        """Every row as a dict of plain numbers (for CSV and JSON export)."""
+        columns = {k: v[:self._n].tolist() for k, v in self._data.items()}
+        return [dict(zip(columns, values)) for values in zip(*columns.values())]
 
-    def truncate(self, n: int) -> None:
-        """Keep the first n rows (used when a run goes back to earlier weights)."""
-        for values in self.columns.values():
-            del values[n:]
-        self._arrays.clear()
+    @property
+    def nbytes(self) -> int:
+        """Bytes the columns hold (capacity included)."""
+        return sum(v.nbytes for v in self._data.values())
+
+
+def _clock() -> float:
+    return time.perf_counter()  # a function of its own, so tests can give the trainer a fake clock
+
+
+def _drain(steps):
+    """Run a generator of units of work to its end; return what it returns."""
+    while True:
+        try:
+            with np.errstate(all="ignore"):
+                next(steps)
+        except StopIteration as finished:
+            return finished.value
 
 
 def _mean_or_nan(values):
@@ -221,19 +274,34 @@ class Trainer:
         self.model = MLP(sizes, config.activation, self.output_name, self.dtype)
         self.model.initialize(np.random.default_rng(config.init_seed), config.init,
                               config.bias_init)
+        # Two networks: ``model`` holds the weights of the last whole epoch (what the pages show,
+        # save and replay), ``_net`` trains; they differ only while an epoch is under way.
+        self._net = MLP(sizes, config.activation, self.output_name, self.dtype)
+        self._net.theta[...] = self.model.theta
+        self._shape = cost.Shape.of(sizes)
+        self._chunk = cost.chunk_rows(self._shape)
         # The batch order has its own stream, so data, weights and order are each reproducible.
         self._order = np.random.default_rng([config.init_seed, 1])
         self.optimizer = OPTIMIZERS[config.optimizer](config.optimizer_settings())
         self.history = History()
         self.epoch, self.status, self.message = 0, READY, ""
+        self.steps = 0  # mini-batch steps taken (counted, for tests and the curious)
         self._grid_inputs = {}
         self._bounds = {}
         self._batch_plan = (None,)  # (batch size, shuffled X, shuffled Y, batches): _batches
-        self.last_stats = self._measure()
+        self._pending = None  # the epoch under way: a generator (see _epoch)
+        self._spent = 0.0  # predicted seconds of the work done since the clock was last read
+        self._timed = [0.0, 0.0]  # seconds measured, seconds predicted, of the work run() timed
+        self._pending_spent = 0.0
+        self._speed, self._quantum = 1.0, cost.QUANTUM
+        self.last_stats = _drain(self._measuring(0))
+        self._spent = 0.0
         self.history.append(self.last_stats)
         self._best = (self.last_stats.metrics["test_loss"], 0, self.model.theta.copy())
         self.snapshots = {0: self.model.theta.copy()}
         self._snapshot_every = 1
+        self._max_snapshots = min(MAX_SNAPSHOTS, max(MIN_SNAPSHOTS,
+                                                     SNAPSHOT_BYTES // self.model.theta.nbytes))
         self._mark_start()
 
     def _check_features(self, config):
@@ -289,10 +357,12 @@ class Trainer:
         afresh, because a model file does not carry its running averages.
         """
         self.model.set_params(params)
+        self._net.theta[...] = self.model.theta
+        self._pending = None  # an epoch under way belonged to the old weights
         self.optimizer = OPTIMIZERS[self.config.optimizer](self.config.optimizer_settings())
         self.status, self.message = READY, ""
-        self.epoch = 0  # _measure computes the full gradient only for a run's first row
-        stats = self._measure()
+        stats = _drain(self._measuring(0))  # 0: the full gradient, as for a run's first row
+        self._spent = 0.0
         self.epoch, self.last_stats = epoch, dataclasses.replace(stats, epoch=epoch)
         self.history = History()
         self.history.append(self.last_stats)
@@ -310,60 +380,186 @@ class Trainer:
     def run(self, epochs: int | None = None, seconds: float | None = None) -> list[EpochStats]:
         """Train up to ``epochs`` epochs and/or for about ``seconds``; stop early if training ends.
 
-        At least one epoch runs when training can go on. Returns the stats of the epochs run.
+        Returns the stats of the epochs completed. With ``seconds`` the call returns within a
+        few milliseconds of it, on the biggest network too: the work goes in units the cost
+        model predicts at ~``cost.QUANTUM`` seconds or less (a whole small epoch, or a part of a
+        big one), and the next unit starts only if it is predicted to end in time. An epoch cut
+        short goes on at the next call exactly where it stopped, so a run gives the same weights
+        at epoch N however its epochs were sliced; history, snapshots and ``model`` change only
+        when an epoch completes. At least one unit runs when training can go on; without
+        ``seconds`` whole epochs run (one, without ``epochs`` either).
         """
-        done, start = [], time.perf_counter()
+        done, start = [], _clock()
+        deadline = None if seconds is None else start + seconds
+        unit = 0.0  # predicted seconds of the last unit: the guess for the next one
         while self.can_train and (epochs is None or len(done) < epochs):
-            done.append(self.run_epoch())
-            if seconds is not None and time.perf_counter() - start >= seconds:
+            if self._pending is None:
+                self._pending, unit = self._epoch(), 0.0
+            try:
+                while True:
+                    with np.errstate(all="ignore"):  # overflow is caught at the commit
+                        next(self._pending)
+                    unit, self._spent = self._spent, 0.0
+                    self._timed[1] += unit
+                    if deadline is not None and _clock() + unit * self._speed > deadline:
+                        self._timed[0] += _clock() - start
+                        self._update_speed()
+                        return done
+            except StopIteration as finished:
+                self._pending = None
+                # A small epoch is one unit; a big one's next unit is like its last but one.
+                self._timed[1] += self._spent
+                unit, self._spent = max(unit, self._spent), 0.0
+                done.append(self._commit(finished.value))
+            if deadline is not None and _clock() + unit * self._speed > deadline:
                 break
             if epochs is None and seconds is None:
                 break
+        self._timed[0] += _clock() - start
+        self._update_speed()
         return done
 
+    def _update_speed(self):
+        """This server's seconds per predicted second, once enough work was timed (0.2 to 50).
+
+        Units are cut at ``cost.QUANTUM`` of this server's seconds, and the clock's guess of
+        the next unit is scaled alike, so the budget holds on a slower machine too.
+        """
+        measured, predicted = self._timed
+        if predicted > 0.05:
+            self._speed = min(50.0, max(0.2, measured / predicted))
+            self._quantum = cost.QUANTUM / self._speed
+
     def run_epoch(self) -> EpochStats:
-        """One pass over the shuffled training set in mini-batches, then measure and record."""
+        """Complete one epoch (the one under way, if any), then measure and record."""
         if not self.can_train:
             raise RuntimeError(f"cannot train: {self.message}")
-        model = self.model
-        before = model.theta.copy()
-        with np.errstate(all="ignore"):  # overflow is caught below, as divergence
-            if self.config.batch_size >= len(self._X1_train):
-                self._full_batch_step()
-            else:
-                self._mini_batch_steps()
-            self.epoch += 1
-            stats = self._measure()
-        if not (np.isfinite(stats.metrics["train_loss"]) and np.isfinite(model.theta).all()):
-            return self._diverge(before, stats)
+        return self.run(epochs=1)[0]
+
+    @property
+    def epoch_progress(self) -> float:
+        """How much of the epoch under way is done, 0 to 1 (by the cost model's reckoning)."""
+        if self._pending is None:
+            return 0.0
+        return min(0.99, self._pending_spent / max(self.predicted_epoch_seconds(), 1e-12))
+
+    def predicted_epoch_seconds(self) -> float:
+        """The cost model's seconds for one epoch with the current settings."""
+        return cost.epoch_seconds(self._shape, len(self._X1_train), len(self._X1_test),
+                                  self.config.batch_size)
+
+    def epoch_seconds(self) -> float:
+        """Seconds one epoch takes on this server: the prediction, scaled by what was measured."""
+        return self.predicted_epoch_seconds() * self._speed
+
+    def slow_note(self) -> str | None:
+        """What to change, for the user, when an epoch takes longer than ~a second here."""
+        return cost.slow_epoch_note(self.epoch_seconds(), len(self._X1_train),
+                                    self.config.batch_size, self.config.hidden)
+
+    def _rules(self):
+        """(loss, penalty, rate, step) as the settings say now (they may change between units)."""
+        cfg = self.config
+        return LOSSES[self.loss_name], PENALTIES[cfg.penalty], cfg.penalty_rate, self.optimizer.step
+
+    def _epoch(self):
+        """One epoch as a generator: it gives control back between units of work.
+
+        Each unit adds its predicted seconds to ``_spent``; ``run`` reads the clock at each
+        yield. Returns the epoch's stats, measured on ``_net``; ``_commit`` records them.
+        """
+        self._pending_spent = 0.0
+        # The batch size is read once: a change applies from the next epoch.
+        if self.config.batch_size >= len(self._X1_train):
+            yield from self._full_batch_step()
+        else:
+            yield from self._mini_batch_steps(self.config.batch_size)
+        return (yield from self._measuring(self.epoch + 1))
+
+    def _commit(self, stats) -> EpochStats:
+        net, model = self._net, self.model
+        if not (np.isfinite(stats.metrics["train_loss"]) and np.isfinite(net.theta).all()):
+            self.epoch = stats.epoch
+            stats = self._diverge(model.theta.copy(), stats)
+            net.theta[...] = model.theta
+            return stats
         if self._blown_up(stats):
-            return self._diverge(before, stats, blown_up=True)
+            self.epoch = stats.epoch
+            stats = self._diverge(model.theta.copy(), stats, blown_up=True)
+            net.theta[...] = model.theta
+            return stats
+        self.epoch = stats.epoch
+        model.theta[...] = net.theta
         self.last_stats = stats
-        self.history.append(stats)
+        self.history.append(stats, keep=self.snapshots)
         self._snapshot()
         self._check_early_stop(stats)
+        if self.status == STOPPED:  # the best weights were restored: train on from them
+            net.theta[...] = model.theta
         self._check_limits()
         return stats
 
-    def _mini_batch_steps(self):
-        model, cfg = self.model, self.config
-        X, Y, batches = self._batches(cfg.batch_size)
+    def _mini_batch_steps(self, size):
+        net = self._net
+        X, Y, batches = self._batches(size)
         order = self._order.permutation(len(X))
         np.take(self._X1_train, order, axis=0, out=X)  # the shuffled set, into the same buffers
         np.take(self.Y_train, order, axis=0, out=Y)
-        loss, penalty, rate = LOSSES[self.loss_name], PENALTIES[cfg.penalty], cfg.penalty_rate
-        gradient, step, grad = model.gradient, self.optimizer.step, model.grad
-        params, grads = [model.theta], [grad]
+        loss, penalty, rate, step = self._rules()
+        gradient, grad = net.gradient, net.grad
+        params, grads = [net.theta], [grad]
         mean_grad = self._epoch_grad
         mean_grad.fill(0)
-        for ws, x, y in batches:
-            gradient(ws, x, y, loss, penalty, rate)
+        for parts, seconds in batches:
+            if len(parts) == 1:
+                ws, x, y = parts[0][:3]
+                gradient(ws, x, y, loss, penalty, rate)
+                self._spent += seconds
+            else:  # the pieces count their own seconds
+                yield from self._summed_gradient(parts, loss, penalty, rate)
             mean_grad += grad
             step(params, grads)
+            self.steps += 1
+            if self._spent >= self._quantum:
+                self._pending_spent += self._spent
+                yield
+                loss, penalty, rate, step = self._rules()
         mean_grad *= 1 / len(batches)
 
+    def _summed_gradient(self, parts, loss, penalty, rate):
+        """The gradient of a batch too big for one unit, summed over its pieces into ``grad``.
+
+        Each piece's mean gradient counts by its share of the rows; the penalty is added once.
+        """
+        net = self._net
+        total = self._piece_sum
+        total.fill(0)
+        for ws, x, y, share, seconds in parts:
+            net.gradient(ws, x, y, loss, penalty, 0.0)
+            total += share * net.grad
+            self._spent += seconds
+            if self._spent >= self._quantum:
+                self._pending_spent += self._spent
+                yield
+        net.grad[...] = total
+        if rate:
+            net.grad += rate * net.weight_mask * penalty.gradient(net.theta)
+
+    def _pieces(self, X, Y):
+        """(workspace, x, y, share, predicted seconds) per piece of a batch (one piece if small)."""
+        n = len(X)
+        return [(self._net.workspace(hi - lo), X[lo:hi], Y[lo:hi], (hi - lo) / n,
+                 cost.gradient_seconds(self._shape, hi - lo))
+                for lo, hi in cost.pieces(n, self._chunk)]
+
+    @property
+    def _piece_sum(self):
+        if not hasattr(self, "_sum_buffer"):
+            self._sum_buffer = np.zeros_like(self._net.grad)
+        return self._sum_buffer
+
     def _batches(self, size):
-        """Buffers for the shuffled training set and, per mini-batch, (workspace, x, y) views.
+        """Buffers for the shuffled training set and, per mini-batch, its pieces and cost.
 
         Made once per batch size: an epoch only writes the new order into the buffers, so the
         loop makes no slices (a few us a batch, on batches that cost ~50 us).
@@ -373,33 +569,41 @@ class Trainer:
             plan = []
             for lo in range(0, len(X), size):
                 x, y = X[lo:lo + size], Y[lo:lo + size]  # the last batch may be shorter
-                plan.append((self.model.workspace(len(x)), x, y))
+                plan.append((self._pieces(x, y), cost.batch_seconds(self._shape, len(x))))
             self._batch_plan = (size, X, Y, plan)
         return self._batch_plan[1:]
 
     def _full_batch_step(self):
-        # The order of the points does not matter in one batch, and the measurement after the
-        # previous epoch usually left the forward pass at these very weights: reuse it.
-        model, cfg = self.model, self.config
-        ws = model.workspace(len(self._X1_train))
-        fresh = ws.last_input is self._X1_train and np.array_equal(model.theta, self._measured)
-        model.gradient(ws, self._X1_train, self.Y_train, LOSSES[self.loss_name],
-                       PENALTIES[cfg.penalty], cfg.penalty_rate, forward=not fresh)
-        self._epoch_grad[...] = model.grad
-        self.optimizer.step([model.theta], [model.grad])
+        net, (loss, penalty, rate, step) = self._net, self._rules()
+        n = len(self._X1_train)
+        if n <= self._chunk:
+            # The order of the points does not matter in one batch, and the measurement after
+            # the previous epoch usually left the forward pass at these very weights: reuse it.
+            ws = net.workspace(n)
+            fresh = ws.last_input is self._X1_train and np.array_equal(net.theta, self._measured)
+            net.gradient(ws, self._X1_train, self.Y_train, loss, penalty, rate,
+                         forward=not fresh)
+            self._spent += cost.gradient_seconds(self._shape, n)
+        else:
+            if not hasattr(self, "_train_pieces"):
+                self._train_pieces = self._pieces(self._X1_train, self.Y_train)
+            yield from self._summed_gradient(self._train_pieces, loss, penalty, rate)
+        self._epoch_grad[...] = net.grad
+        step([net.theta], [net.grad])
+        self.steps += 1
 
     def _snapshot(self):
         """Keep the weights of every k-th epoch and of the newest; when there are too many, thin
         them to every 2k-th.
 
         So replay always covers the whole run, from epoch 0 to the very latest (the weights the
-        other pages show), with at most MAX_SNAPSHOTS + 1 copies of the weights.
+        other pages show), with at most ``_max_snapshots`` + 1 copies of the weights.
         """
         every, newest = self._snapshot_every, self.epoch
         if (newest - 1) % every and newest - 1 in self.snapshots:  # the last newest, off the grid
             del self.snapshots[newest - 1]
         self.snapshots[newest] = self.model.theta.copy()
-        if len(self.snapshots) > MAX_SNAPSHOTS + 1:
+        if len(self.snapshots) > self._max_snapshots + 1:
             self._snapshot_every = every = 2 * every
             self.snapshots = {e: w for e, w in self.snapshots.items()
                               if e % every == 0 or e == newest}
@@ -432,7 +636,7 @@ class Trainer:
         """Remember the network's training-set output now: where the run starts (or goes on
         from, after a divergence), for the blow-up check."""
         self._watch_from = self.epoch
-        self._start_out = self.model.forward(self.X_train)
+        self._start_out = self._shown_outputs(self.X_train)
         self._reference = {}
 
     def _starting_loss(self) -> float:
@@ -488,33 +692,58 @@ class Trainer:
             self.message = f"Reached the epoch limit ({self.config.epochs})."
 
     # -- measuring -----------------------------------------------------------------------------
-    def _measure(self) -> EpochStats:
-        """Loss and metrics on both sets, gradient norms, dead and saturated units.
+    def _measuring(self, epoch: int):
+        """Loss and metrics on both sets, gradient norms, dead and saturated units, of ``_net``.
 
-        The gradient norms are per layer, of the mean of the epoch's mini-batch gradients (for
-        full-batch descent, the whole set's gradient): it follows the whole training set's
-        gradient closely, and measuring that directly would cost another backward pass.
+        A generator like ``_epoch`` (a big network's pass over the data is done in pieces);
+        returns the EpochStats of ``epoch``. The gradient norms are per layer, of the mean of the
+        epoch's mini-batch gradients (for full-batch descent, the whole set's gradient): it
+        follows the whole training set's gradient closely, and measuring that directly would
+        cost another backward pass.
         """
-        model = self.model
-        if self.epoch == 0:  # no step taken yet: the whole training set's gradient
-            model.loss_and_gradient(self.X_train, self.Y_train, self.loss_name,
-                                    self.config.penalty, self.config.penalty_rate)
-            self._epoch_grad = model.grad.copy()
+        net = self._net
+        if epoch == 0:  # no step taken yet: the whole training set's gradient
+            loss, penalty, rate, _ = self._rules()
+            yield from self._summed_gradient(self._pieces(self._X1_train, self.Y_train),
+                                             loss, penalty, rate)
+            self._epoch_grad = net.grad.copy()
         g = self._epoch_grad
-        starts = [s.start for s in model.block_slices]
+        starts = [s.start for s in net.block_slices]
         grad_norms = tuple(np.sqrt(np.add.reduceat(g * g, starts)).tolist())
+        health = _Health(self.config.activation)
         # The test set first: its workspace is the training set's when both have one size.
-        test_out = model._forward(model.workspace(len(self._X1_test)), self._X1_test).copy()
-        ws = model.workspace(len(self._X1_train))
-        train_out = model._forward(ws, self._X1_train).copy()
-        self._measured = model.theta.copy()
-        dead, saturated = _unit_health(ws.acts[:-1], self.config.activation)
+        test_out = yield from self._outputs(self._X1_test)
+        train_out = yield from self._outputs(self._X1_train, health)
+        self._measured = net.theta.copy()
+        dead, saturated = health.result()
         loss = LOSSES[self.loss_name]
         metrics = {"train_loss": loss.value(train_out, self.Y_train),
                    "test_loss": loss.value(test_out, self.Y_test)}
         metrics.update(_task_metrics(self.task, "train", train_out, self.Y_train))
         metrics.update(_task_metrics(self.task, "test", test_out, self.Y_test))
-        return EpochStats(self.epoch, metrics, grad_norms, dead, saturated)
+        return EpochStats(epoch, metrics, grad_norms, dead, saturated)
+
+    def _outputs(self, X1, health=None):
+        """The network's outputs for ``X1`` (a new array), in pieces if it is big; a generator."""
+        net, n = self._net, len(X1)
+        if n <= self._chunk:
+            ws = net.workspace(n)
+            out = net._forward(ws, X1).copy()
+            if health is not None:
+                health.add(ws.acts[:-1])
+            self._spent += cost.forward_seconds(self._shape, n)
+            return out
+        out = np.empty((n, net.sizes[-1]), net.dtype)
+        for lo, hi in cost.pieces(n, self._chunk):
+            ws = net.workspace(hi - lo)
+            out[lo:hi] = net._forward(ws, X1[lo:hi])
+            if health is not None:
+                health.add(ws.acts[:-1])
+            self._spent += cost.forward_seconds(self._shape, hi - lo)
+            if self._spent >= self._quantum:
+                self._pending_spent += self._spent
+                yield
+        return out
 
     def layer_weights(self) -> list[np.ndarray]:
         """Copies of each layer's weight matrix (fan_in, fan_out), for histograms and diagrams."""
@@ -544,10 +773,23 @@ class Trainer:
         if key not in self._grid_inputs:
             self._grid_inputs = {key: self._grid_input(resolution, bounds, axes)}
         xs, ys, inputs = self._grid_inputs[key]
-        out = self.model.forward(inputs)
+        out = self._shown_outputs(inputs)
         n_out = out.shape[1]
         values = out.reshape(len(ys), len(xs), n_out)
         return Grid(xs, ys, values[..., 0] if n_out == 1 else values, tuple(axes))
+
+    def _shown_outputs(self, X) -> np.ndarray:
+        """``model``'s outputs for the network inputs ``X``, in pieces if that is a lot of work.
+
+        In pieces, a big network's buffers stay small: for the 10,000 rows of a grid at once,
+        8 x 128 took ~80 MB.
+        """
+        if len(X) <= self._chunk:
+            return self.model.forward(X)
+        out = np.empty((len(X), self.model.sizes[-1]), self.dtype)
+        for lo, hi in cost.pieces(len(X), self._chunk):
+            out[lo:hi] = self.model.forward(X[lo:hi])
+        return out
 
     def _grid_input(self, resolution, bounds, axes):
         xs = np.linspace(bounds[0], bounds[1], resolution)
@@ -558,23 +800,45 @@ class Trainer:
         return xs, ys, self.transform(raw)
 
 
-def _unit_health(hidden_acts, activation):
+class _Health:
     """Per hidden layer: fraction of dead ReLUs and fraction of saturated unit activations.
 
-    A ReLU unit is dead when it outputs 0 for every training point: no gradient reaches its
-    weights any more. A tanh or sigmoid activation is saturated when its slope is under 5 % of
-    the maximum slope, so the unit barely learns from that point: for tanh, 1 - a^2 < 0.05, i.e.
-    |a| > sqrt(0.95); for sigmoid, 4 a (1 - a) < 0.05, i.e. |a - 1/2| > sqrt(0.95) / 2.
+    Added up over the pieces of a pass. A ReLU unit is dead when it outputs 0 for every training
+    point: no gradient reaches its weights any more. A tanh or sigmoid activation is saturated
+    when its slope is under 5 % of the maximum slope, so the unit barely learns from that point:
+    for tanh, 1 - a^2 < 0.05, i.e. |a| > sqrt(0.95); for sigmoid, 4 a (1 - a) < 0.05, i.e.
+    |a - 1/2| > sqrt(0.95) / 2.
     """
-    nan = (float("nan"),) * len(hidden_acts)
-    if activation == "relu":
-        return tuple(np.count_nonzero(a.max(axis=0) <= 0) / a.shape[1] for a in hidden_acts), nan
-    if activation == "tanh":
-        return nan, tuple(np.count_nonzero(np.abs(a) > _SATURATED) / a.size for a in hidden_acts)
-    if activation == "sigmoid":
-        return nan, tuple(np.count_nonzero(np.abs(a - 0.5) > _SATURATED / 2) / a.size
-                          for a in hidden_acts)
-    return nan, nan
+
+    def __init__(self, activation):
+        self.activation, self.parts, self.values = activation, None, 0
+
+    def add(self, hidden_acts):
+        self._widths = [a.shape[1] for a in hidden_acts]
+        if self.activation == "relu":
+            highest = [a.max(axis=0) for a in hidden_acts]
+            self.parts = highest if self.parts is None else [
+                np.maximum(h, p) for h, p in zip(highest, self.parts)]
+        elif self.activation in ("tanh", "sigmoid"):
+            if self.activation == "tanh":
+                counts = [np.count_nonzero(np.abs(a) > _SATURATED) for a in hidden_acts]
+            else:
+                counts = [np.count_nonzero(np.abs(a - 0.5) > _SATURATED / 2) for a in hidden_acts]
+            self.parts = counts if self.parts is None else [
+                c + p for c, p in zip(counts, self.parts)]
+            self.values += len(hidden_acts[0]) if hidden_acts else 0
+        else:
+            self.parts = [None] * len(hidden_acts)
+
+    def result(self):
+        """(dead, saturated): one fraction per hidden layer each, NaN where it does not apply."""
+        parts = self.parts or []
+        nan = (float("nan"),) * len(parts)
+        if self.activation == "relu":
+            return tuple(np.count_nonzero(h <= 0) / h.size for h in parts), nan
+        if self.activation in ("tanh", "sigmoid"):
+            return nan, tuple(c / (self.values * w) for c, w in zip(parts, self._widths))
+        return nan, nan
 
 
 def _task_metrics(task, split, out, Y):

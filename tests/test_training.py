@@ -292,18 +292,34 @@ def test_snapshots_replay_the_weights_of_kept_epochs(monkeypatch):
         trainer.params_at(3)
 
 
-def test_history_columns_as_arrays_follow_new_rows_and_truncation():
+def test_history_columns_as_arrays_follow_new_rows_and_stay_as_handed_out():
     trainer = Trainer(TrainConfig(hidden=(3,), epochs=50))
     trainer.run(epochs=3)
     first = trainer.history["train_loss"]
     trainer.run(epochs=2)
     grown = trainer.history["train_loss"]
     assert len(grown) == 6 and np.array_equal(grown[:4], first)  # the same values, extended
-    np.testing.assert_array_equal(grown, np.asarray(trainer.history.columns["train_loss"]))
+    np.testing.assert_array_equal(grown, trainer.history.columns["train_loss"])
     assert not grown.flags.writeable  # shared between calls: nobody may change it
-    trainer.history.truncate(2)
-    trainer.history.columns["train_loss"] += [7.0, 8.0, 9.0, 10.0]  # as many rows as before
-    np.testing.assert_array_equal(trainer.history["train_loss"][2:], [7.0, 8.0, 9.0, 10.0])
+    assert [row["epoch"] for row in trainer.history.rows()] == [0, 1, 2, 3, 4, 5]
+    assert type(trainer.history.last()["epoch"]) is int  # plain numbers, for JSON
+
+
+def test_the_history_is_thinned_to_its_bound_with_every_early_epoch_and_the_newest():
+    history = training.History(full=10, max_rows=40)
+    kept_columns = []
+    for epoch in range(500):
+        history.append(training.EpochStats(epoch, {"train_loss": float(epoch)}, (1.0,), (), ()))
+        assert len(history) <= 40
+        if epoch % 97 == 0:
+            kept_columns.append((history["train_loss"].copy(), history["train_loss"]))
+    epochs = history["epoch"]
+    assert list(epochs[:10]) == list(range(10)) and epochs[-1] == 499
+    assert history.every > 1 and all(e < 10 or e % history.every == 0 or e >= epochs[-1]
+                                     - 40 for e in epochs)  # dense since the last thinning
+    np.testing.assert_array_equal(history["train_loss"], epochs)  # each row is its epoch's
+    for copied, handed_out in kept_columns:  # thinning never rewrites a column handed out
+        np.testing.assert_array_equal(copied, handed_out)
 
 
 def test_an_epoch_limit_lowered_below_the_current_epoch_ends_the_run_at_once():
@@ -320,13 +336,13 @@ def test_training_and_the_grid_use_one_blas_thread_and_give_the_others_back():
     pools = training._blas_pools()
     before = [pool.get_num_threads() for pool in pools]
     trainer = Trainer(TrainConfig(dataset="moons", n_samples=100, hidden=(4,), epochs=10))
-    seen, run_epoch = [], trainer.run_epoch
+    seen, commit = [], trainer._commit
 
-    def watched():
+    def watched(stats):
         seen.append([pool.get_num_threads() for pool in pools])
-        return run_epoch()
+        return commit(stats)
 
-    trainer.run_epoch = watched
+    trainer._commit = watched
     trainer.run(epochs=2)
     assert pools and seen == [[1] * len(pools)] * 2
     assert [pool.get_num_threads() for pool in pools] == before
