@@ -45,9 +45,9 @@ def page_scope(page) -> tuple[str, TrainConfig, tuple | None]:
 # -- opening a link -----------------------------------------------------------------------------
 def open_link(page) -> None:
     """On a session's first run, load what the URL carries into the page's scope."""
-    if st.session_state.get(OPENED):
+    if state.value(OPENED):
         return
-    st.session_state[OPENED] = True
+    state.set_value(OPENED, True)
     params = {k: v for k, v in st.query_params.to_dict().items()
               if k not in links.IGNORED_KEYS}
     if not params:
@@ -57,10 +57,10 @@ def open_link(page) -> None:
     controls.load(link.config, scope)
     state.put(scope, "link_hidden", link.hidden_controls)
     state.put(scope, "link_autoplay", link.autoplay)
-    st.session_state[NOTES] = list(link.notes)
+    state.set_value(NOTES, list(link.notes))
     for name, value in link.display.items():  # the display widgets are drawn after the page
-        st.session_state[f"display.{name}"] = value
-    st.session_state[REQUESTED] = (scope, link.config)
+        state.set_value(f"display.{name}", value)
+    state.set_value(REQUESTED, (scope, link.config))
     if link.at:
         _train_to(scope, link.at)
     if link.autoplay:
@@ -75,7 +75,7 @@ def _train_to(scope: str, epoch: int) -> None:
         start = time.perf_counter()
         while run.trainer.can_train and run.trainer.epoch < epoch:
             if time.perf_counter() - start > AT_SECONDS:
-                st.session_state[NOTES].append(
+                state.value(NOTES).append(
                     f"at={epoch}: stopped at epoch {run.trainer.epoch} after "
                     f"{AT_SECONDS:g} s; press Play to go on.")
                 break
@@ -95,8 +95,8 @@ def keep_in_url(page, box) -> None:
     _note_page_changes(scope, cfg)
     params = links.encode(cfg, hidden_controls=hidden_controls(scope), base=base, at=_epoch_reached(scope, cfg),
                           autoplay=bool(state.get(scope, "link_autoplay", False)),
-                          display={"projector": st.session_state.get("display.projector"),
-                                   "palette": st.session_state.get("display.palette")})
+                          display={"projector": state.value("display.projector"),
+                                   "palette": state.value("display.palette")})
     if params != st.query_params.to_dict():
         st.query_params.from_dict(params)
     _show_notes(box)
@@ -116,19 +116,19 @@ def _epoch_reached(scope: str, cfg: TrainConfig) -> int:
 
 def _note_page_changes(scope: str, cfg: TrainConfig) -> None:
     """After the first page run: say which of the link's settings the page's controls changed."""
-    requested = st.session_state.pop(REQUESTED, None)
+    requested = state.pop(REQUESTED)
     if requested is None or requested[0] != scope:
         return
     asked = requested[1]
     for name in asked.to_dict():
         if getattr(asked, name) != getattr(cfg, name):
-            st.session_state[NOTES].append(
+            state.value(NOTES).append(
                 f"{name}: the link's {links.as_text(getattr(asked, name))} became "
                 f"{links.as_text(getattr(cfg, name))}, the nearest the page's control allows.")
 
 
 def _show_notes(box) -> None:
-    notes = st.session_state.get(NOTES)
+    notes = state.value(NOTES)
     if not notes:
         return
     with box:
@@ -141,7 +141,7 @@ def _show_notes(box) -> None:
 
 
 def _dismiss() -> None:
-    st.session_state.pop(NOTES, None)
+    state.pop(NOTES)
 
 
 # -- the copy-link control ----------------------------------------------------------------------

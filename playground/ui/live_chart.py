@@ -38,6 +38,7 @@ import streamlit as st
 from streamlit.components import v1 as components_v1
 
 from playground.projector import projector_figure
+from playground.ui import state
 
 _FRONTEND = Path(__file__).with_name("live_chart_frontend")
 _PLOTLY_DIR = Path(plotly.__file__).parent / "package_data"
@@ -80,7 +81,7 @@ def live_chart(figure: go.Figure | dict, *, key: str, height: int = 400,
     projector : False keeps the figure as it is in projector mode: for grids of small panels,
         whose larger type would run into the next panel at the same width.
     """
-    if projector and st.session_state.get("display.projector"):  # the app-wide setting (streamlit_app.py)
+    if projector and state.value("display.projector"):  # the app-wide setting (streamlit_app.py)
         figure = projector_figure(figure.to_plotly_json() if isinstance(figure, go.Figure)
                                   else figure)
     payload = figure_payload(figure, key=key, height=height, plotly_src=_plotly_js_url())

@@ -154,6 +154,11 @@ def seed(key: str, first) -> str:
     return key
 
 
+def pop(key: str, default=None):
+    """Take the value under a session key out (``default`` if there is none)."""
+    return st.session_state.pop(key, default)
+
+
 def forget(prefix: str) -> None:
     """Drop every key that starts with ``prefix`` (widgets then start from their seeds again)."""
     for key in [k for k in st.session_state if isinstance(k, str) and k.startswith(prefix)]:

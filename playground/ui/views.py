@@ -48,8 +48,8 @@ def _throttled(run: state.Run, key: str, build):
 
 def display(scope: str = "train") -> dict:
     """The display settings (palette, projector mode), app-wide."""
-    return {"palette": charts.PALETTES[st.session_state.get("display.palette", "classic")],
-            "projector": bool(st.session_state.get("display.projector", False))}
+    return {"palette": charts.PALETTES[state.value("display.palette", "classic")],
+            "projector": bool(state.value("display.projector", False))}
 
 
 def chart_columns(spec) -> list:
