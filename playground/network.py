@@ -220,9 +220,9 @@ class MLP:
         ws.inputs[0][:, :-1] = X
         return ws
 
-    def _forward(self, ws, x1):
-        ws.last_input = x1  # lets a caller tell whether the buffers still hold this pass
-        x_t = x1.T
+    def _forward(self, ws, x_ones):
+        ws.last_input = x_ones  # lets a caller tell whether the buffers still hold this pass
+        x_t = x_ones.T
         for block_t, z_t, z, f, a, next_t in ws.forward_plan:
             np.dot(block_t, x_t, z_t)  # z = [x, 1] @ block, written as its transpose
             f(z, a)
@@ -255,21 +255,22 @@ class MLP:
             return float("nan")
         return LOSSES[loss].value(ws.acts[-1], Y) + rate * self.penalty_value(penalty)
 
-    def gradient(self, ws: _Workspace, x1, Y, loss, penalty, rate, forward=True) -> None:
+    def gradient(self, ws: _Workspace, x_ones, Y, loss, penalty, rate, forward=True) -> None:
         """Forward and backward pass of a batch; the gradient lands in ``grad``.
 
-        The lean entry point for training loops: ``x1`` is the batch with a ones column appended
-        (samples, inputs + 1), ``ws`` the workspace of its size, ``loss`` and ``penalty`` the
-        records rather than their names; nothing is checked. ``forward=False`` reuses the
-        activations a forward pass over the same ``x1`` at the same weights left in ``ws``.
+        The lean entry point for training loops: ``x_ones`` is the batch with a ones column
+        appended (samples, inputs + 1), ``ws`` the workspace of its size, ``loss`` and
+        ``penalty`` the records rather than their names; nothing is checked. ``forward=False``
+        reuses the activations a forward pass over the same ``x_ones`` at the same weights left
+        in ``ws``.
         """
         if forward:
-            self._forward(ws, x1)
-        self._backward(ws, x1, Y, loss)
+            self._forward(ws, x_ones)
+        self._backward(ws, x_ones, Y, loss)
         if rate:
             self.grad += rate * self.weight_mask * penalty.gradient(self.theta)
 
-    def _backward(self, ws, x1, Y, loss):
+    def _backward(self, ws, x_ones, Y, loss):
         output_delta(self.output.name, loss, ws.acts[-1], Y, ws.deltas[-1])
         linear = self.activation.name == "linear"
         if not linear:
@@ -281,7 +282,7 @@ class MLP:
             np.dot(weights, d_t, d_prev_t)
             if not linear:
                 np.multiply(d_prev, slope, d_prev)
-        np.dot(x1.T, ws.deltas[0], self.grad_blocks[0])
+        np.dot(x_ones.T, ws.deltas[0], self.grad_blocks[0])
 
 
 def _blocks(flat, shapes):
