@@ -359,6 +359,7 @@ async def run_class(url: str, pid: int | None, n: int, seconds: float, action_ev
     deadline["at"] = time.monotonic()
     await asyncio.wait_for(asyncio.gather(*tasks, return_exceptions=True),
                            PAUSE_TIMEOUT * 2 + OPEN_TIMEOUT)
+    end = time.monotonic()
     stop_health.set()
     await health_task
     span = window["t1"] - window["t0"]
@@ -366,7 +367,7 @@ async def run_class(url: str, pid: int | None, n: int, seconds: float, action_ev
             "health": health, "window": window, "span": span,
             "cores": (window["cpu1"] - window["cpu0"]) / span if pid else float("nan"),
             "own_cores": (window["own1"] - window["own0"]) / span,
-            "rss_idle": rss_idle}
+            "rss_idle": rss_idle, "end": end}
 
 
 # -- report -------------------------------------------------------------------------------------------
@@ -490,6 +491,7 @@ async def main_async(args) -> None:
                       f"{[round(p, 2) for p in st.pause_s]}, runs "
                       f"{stats and stats.runs_finished}/{stats and stats.full_runs_finished}, "
                       f"epoch {stats and stats.epoch}, {stats and stats.messages} msgs, "
+                      f"silent for the last {r['end'] - stats.last_message_at:.0f} s, "
                       f"{st.problems}")
 
 

@@ -133,6 +133,7 @@ class Stats:
     frames: Counter = field(default_factory=Counter)  # chart key -> chart deltas received
     messages: int = 0
     bytes: int = 0
+    last_message_at: float = 0.0  # monotonic time of the last message received
     runs_finished: int = 0  # full runs and fragment runs
     full_runs_finished: int = 0  # full runs that ran to their end
     closes: int = 0  # the socket closed while the session wanted it open
@@ -268,6 +269,7 @@ class Session:
             async for data in self._ws:
                 self.stats.messages += 1
                 self.stats.bytes += len(data)
+                self.stats.last_message_at = time.monotonic()
                 msg = ForwardMsg()
                 msg.ParseFromString(data)
                 self._handle(msg)
