@@ -390,7 +390,7 @@ def report(results: list[dict], seconds: float) -> None:
     rows = []
 
     def row(name, fn):
-        rows.append((name, [fn(r) for r in results]))
+        rows.append((name, [cell(fn, r) for r in results]))
 
     def students(r):
         return [s for s in r["students"] if s.playing_s > 0]
@@ -463,6 +463,14 @@ def report(results: list[dict], seconds: float) -> None:
                 print(f"  N={r['n']} student {s.index}: page error {errors[0][:120]}")
 
 
+def cell(fn, result) -> str:
+    """One table cell; "-" where there is nothing to divide or take a median of."""
+    try:
+        return fn(result)
+    except (ArithmeticError, ValueError, statistics.StatisticsError):
+        return "-"
+
+
 def pause_line(r) -> str:
     values = [p for s in r["students"] for p in s.pause_s]
     if not values:
@@ -481,18 +489,21 @@ async def main_async(args) -> None:
             with server() as (url, pid):
                 results.append(await run_class(url, pid, n, args.seconds, args.action_every,
                                                args.chromium, args.seed))
+        if args.verbose:
+            print_students(results[-1])
     report(results, args.seconds)
-    if args.verbose:
-        for r in results:
-            for st in r["students"]:
-                stats = st.session.stats if st.session else None
-                print(f"  N={r['n']} #{st.index} {st.link}: played {st.playing_s:.1f} s, "
-                      f"{st.epochs} epochs, {st.frames} frames, pauses "
-                      f"{[round(p, 2) for p in st.pause_s]}, runs "
-                      f"{stats and stats.runs_finished}/{stats and stats.full_runs_finished}, "
-                      f"epoch {stats and stats.epoch}, {stats and stats.messages} msgs, "
-                      f"silent for the last {r['end'] - stats.last_message_at:.0f} s, "
-                      f"{st.problems}")
+
+
+def print_students(r: dict) -> None:
+    """One line per student, as soon as a class size is done."""
+    for st in r["students"]:
+        stats = st.session.stats
+        print(f"  N={r['n']} #{st.index} {st.link}: played {st.playing_s:.1f} s, "
+              f"{st.epochs} epochs, {st.frames} frames, longest gap {st.longest_gap:.1f} s, "
+              f"pauses {[round(p, 2) for p in st.pause_s]}, "
+              f"runs {stats.runs_finished}/{stats.full_runs_finished}, epoch {stats.epoch}, "
+              f"{stats.messages} msgs, silent for the last "
+              f"{r['end'] - stats.last_message_at:.0f} s, {st.problems}", flush=True)
 
 
 def main(argv=None) -> None:
