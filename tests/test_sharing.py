@@ -24,12 +24,14 @@ from page_support import unescaped
 from playground import files, links, model_io
 from playground.config import TrainConfig
 from playground.datasets import CATDOG_FEATURES, DataError, dataset_from_table, make_dataset
+from playground import cost, training
 from playground.training import Trainer
+from playground.ui import live
 
 APP = "../streamlit_app.py"
 
 
-def app(params=None, url=None) -> AppTest:
+def app(params=None, url=None, settle=True) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
     # The share box and the files panel are built only when opened, as a user would open them.
     at.session_state["train.share.open"] = True
@@ -40,7 +42,20 @@ def app(params=None, url=None) -> AppTest:
         at.context["url"] = url
     at.run()
     assert not at.exception, at.exception
+    if settle:
+        ticks_to_goal(at)
     return at
+
+
+def ticks_to_goal(at, scope="train", most=500) -> int:
+    """Rerun (one tick of the live fragment each) until a link's ``at`` is reached."""
+    for ticks in range(most):
+        run = at.session_state[f"{scope}.run"] if f"{scope}.run" in at.session_state else None
+        if run is None or run.goal is None:
+            return ticks
+        at.run()
+        assert not at.exception, at.exception
+    raise AssertionError(f"not at epoch {run.goal} after {most} ticks")
 
 
 def run_of(at, scope="train"):
@@ -159,6 +174,56 @@ def test_garbage_in_the_url_gives_one_note_and_a_working_page():
 def test_a_link_that_asks_to_train_far_is_capped_by_the_epoch_limit():
     at = app({"dataset": "gauss", "hidden": "none", "epochs": "12", "at": "500"})
     assert run_of(at).trainer.epoch == 12 and run_of(at).trainer.status == "done"
+
+
+BIG_LINK = {"hidden": ",".join(["128"] * 8), "n_samples": "5000", "train_ratio": "0.9"}
+
+
+def model_clock(monkeypatch):
+    """A machine exactly as fast as the cost model says: a budget becomes a count of batches."""
+    made, init = [], Trainer.__init__
+
+    def recorded(self, *args, **kwargs):
+        init(self, *args, **kwargs)
+        made.append(self)
+    monkeypatch.setattr(Trainer, "__init__", recorded)
+    monkeypatch.setattr(training, "_clock",
+                        lambda: sum(t._timed[1] + t._spent for t in made))
+
+
+def test_a_far_epoch_on_a_big_network_trains_across_ticks_with_the_page_usable(monkeypatch):
+    model_clock(monkeypatch)
+    at = app({**BIG_LINK, "epochs": "20000", "at": "20000"}, settle=False)
+    run, per_batch = run_of(at), cost.batch_seconds(cost.Shape.of((2,) + (128,) * 8 + (1,)), 10)
+    assert run.trainer.epoch < 20 and run.goal == 20000 and run.playing
+    # The first page run: the link's action, then the live fragment's first tick.
+    assert run.trainer.steps * per_batch <= live.ACTION_SECONDS + live.BUDGET
+    first = run.trainer.steps
+    line = [m.value for m in at.markdown if m.value.startswith("**Epoch")][0]
+    assert f"training to epoch 20,000 from the link: {run.trainer.epoch:,} so far" in line
+    assert any("fewer or smaller hidden layers" in c.value for c in at.caption) or \
+        run.trainer.epoch_seconds() < 1  # the note comes with slow epochs only
+    for _ in range(3):
+        at.run()  # one tick each
+        assert not at.exception
+    assert 0 < run.trainer.steps - first <= 3 * live.BUDGET / per_batch + 3
+    assert at.query_params["at"] == "20000"  # a reload still aims at the link's epoch
+    at.button(key="train.pause").click().run()  # the page answers, and Pause ends the goal
+    assert not run_of(at).playing and run_of(at).goal is None
+
+
+def test_step_on_a_big_network_finishes_its_epoch_in_ticks(monkeypatch):
+    model_clock(monkeypatch)
+    at = app({**BIG_LINK, "batch_size": "1"})  # 4,500 steps: more than one click's work
+    assert cost.epoch_seconds(cost.Shape.of((2,) + (128,) * 8 + (1,)), 4500, 500, 1) > \
+        live.ACTION_SECONDS
+    step(at)
+    run = run_of(at)
+    assert run.trainer.epoch == 0 and run.goal == 1 and run.playing  # more than one click's work
+    assert 0 < run.trainer.epoch_progress < 1
+    ticks = ticks_to_goal(at)
+    assert run_of(at).trainer.epoch == 1 and not run_of(at).playing and ticks > 1
+    assert run_of(at).trainer.history["epoch"].tolist() == [0, 1]
 
 
 @pytest.mark.parametrize("params, name, shown", [

@@ -19,7 +19,6 @@ cannot carry a file; the box says so).
 
 from __future__ import annotations
 
-import time
 from urllib.parse import urlencode
 
 import streamlit as st
@@ -27,12 +26,11 @@ import streamlit as st
 from playground import control_specs, links, scopes
 from playground.config import TrainConfig
 from playground.text import md_escape
-from playground.ui import controls, state
+from playground.ui import controls, live, state
 
 OPENED = "links.opened"
 NOTES = "links.notes"
 REQUESTED = "links.requested"
-AT_SECONDS = 20.0  # most seconds spent training to a link's epoch before the page shows
 CONTROL_LABELS = {name: control.title for name, control in control_specs.CONTROLS.items()}
 
 
@@ -61,25 +59,14 @@ def open_link(page) -> None:
     for name, value in link.display.items():  # the display widgets are drawn after the page
         state.set_value(f"display.{name}", value)
     state.set_value(REQUESTED, (scope, link.config))
-    if link.at:
-        _train_to(scope, link.at)
-    if link.autoplay:
-        run = state.current_run(scope)
-        run.playing = run.trainer.can_train
-
-
-def _train_to(scope: str, epoch: int) -> None:
-    """Train the scope's new run to ``epoch``, time-boxed so a long link cannot hang the page."""
     run = state.current_run(scope)
-    with st.spinner(f"Training to epoch {epoch}, as the link asks…"):
-        start = time.perf_counter()
-        while run.trainer.can_train and run.trainer.epoch < epoch:
-            if time.perf_counter() - start > AT_SECONDS:
-                state.value(NOTES).append(
-                    f"at={epoch}: stopped at epoch {run.trainer.epoch} after "
-                    f"{AT_SECONDS:g} s; press Play to go on.")
-                break
-            run.trainer.run(epochs=min(50, epoch - run.trainer.epoch))
+    if link.at:
+        # A bit now, the rest in the live fragment's ticks (the page shows its progress): a far
+        # epoch on a big network once held the first page run for over ten minutes.
+        run.trainer.run(epochs=link.at - run.trainer.epoch, seconds=live.ACTION_SECONDS)
+        run.aim(link.at, "link", then_play=link.autoplay)
+    elif link.autoplay:
+        run.playing = run.trainer.can_train
 
 
 def hidden_controls(scope: str) -> frozenset:
@@ -111,7 +98,7 @@ def _epoch_reached(scope: str, cfg: TrainConfig) -> int:
     run = state.get(scope, "run")
     if run is None or run.trainer.config.reset_changes(cfg):
         return 0
-    return min(run.trainer.epoch, links.MAX_AT)
+    return min(max(run.trainer.epoch, run.goal or 0), links.MAX_AT)  # a reload aims alike
 
 
 def _note_page_changes(scope: str, cfg: TrainConfig) -> None:

@@ -25,6 +25,9 @@ TICK = 0.1  # seconds between frame requests while playing (a slower browser ask
 # two cores shared with the server: 0.05 gave ~5.5 boundary frames and ~160 epochs a second at
 # full speed, 0.04 ~5 and ~110, 0.06 ~4.5 and ~175 (the browser and the training share the CPU).
 BUDGET = 0.05
+# Most seconds a click trains before the page answers (Step; a link's ``at`` in the page's first
+# run): whatever is left goes on in the ticks, with the progress shown.
+ACTION_SECONDS = 0.3
 SPEEDS = {"1 epoch / frame": 1, "2": 2, "5": 5, "10": 10, "25": 25, "100": 100,
           "As fast as it goes": None}
 # Ten epochs a frame: the learner sees the boundary bend (1,000 epochs take 10-20 s). "As fast
@@ -35,19 +38,23 @@ DEFAULT_SPEED = "10"
 
 def _play(scope):
     run = state.current_run(scope)
+    run.goal = None  # the user takes over from a link's or a Step's goal
     if run.trainer.can_train:
         run.playing = True
 
 
 def _pause(scope):
-    state.current_run(scope).playing = False
+    run = state.current_run(scope)
+    run.playing, run.goal = False, None
 
 
 def _step(scope):
     run = state.current_run(scope)
-    run.playing = False
+    run.playing, run.goal = False, None
     if run.trainer.can_train:
-        run.trainer.run(epochs=1)
+        target = run.trainer.epoch + 1
+        run.trainer.run(epochs=1, seconds=ACTION_SECONDS)
+        run.aim(target, "step")  # an epoch longer than a click: the ticks finish it
 
 
 def _reset(scope):
@@ -98,16 +105,22 @@ def live(scope: str, draw: Callable[[state.Run], None]) -> None:
             draw(run)
         if run.playing and not run.trainer.can_train:
             run.playing = False
+        if not run.playing:
             st.rerun()  # a full rerun turns the timer off and shows Play again
 
     frame()
 
 
 def _advance(run: state.Run, epochs_per_frame: int | None, seconds: float = BUDGET) -> None:
-    start, before = time.perf_counter(), run.trainer.epoch
-    run.trainer.run(epochs=epochs_per_frame or 1_000_000, seconds=seconds)
+    start, before, trainer = time.perf_counter(), run.trainer.epoch, run.trainer
+    if run.goal is not None:  # as fast as it goes, to the goal and no further
+        epochs_per_frame = run.goal - trainer.epoch
+    trainer.run(epochs=epochs_per_frame or 1_000_000, seconds=seconds)
     run.frames += 1
-    run.last_frame = (run.trainer.epoch - before, time.perf_counter() - start)
+    run.last_frame = (trainer.epoch - before, time.perf_counter() - start)
+    if run.goal is not None and (trainer.epoch >= run.goal or not trainer.can_train):
+        run.goal = None
+        run.playing = run.then_play and trainer.can_train
 
 
 # How to train on after the run ended by itself (the engine's message says why it ended).
@@ -116,10 +129,25 @@ GO_ON = {"done": "To train on, raise the Epoch limit (sidebar, Training), then p
                     "Training), then press Play."}
 
 
+def _under_way(run: state.Run) -> str:
+    """Where a goal or a long epoch has got to, for the epoch line."""
+    trainer = run.trainer
+    part = (f"epoch {trainer.epoch + 1} is {trainer.epoch_progress:.0%} done"
+            if trainer.epoch_progress else "")
+    if run.goal is not None and run.goal_from == "link":
+        return (f"  ·  training to epoch {run.goal:,} from the link: {trainer.epoch:,} so far"
+                + (f" ({part})" if part else ""))
+    return f"  ·  {part}" if part else ""
+
+
 def status(run: state.Run) -> None:
     """The epoch counter and, when training cannot go on, why."""
     trainer = run.trainer
-    st.markdown(f"**Epoch {trainer.epoch}**" + ("  ·  playing" if run.playing else ""))
+    st.markdown(f"**Epoch {trainer.epoch}**" + ("  ·  playing" if run.playing else "")
+                + _under_way(run))
+    note = trainer.slow_note()
+    if note:
+        st.caption(note)
     for notice in run.notices:
         st.info(notice)
     run.notices.clear()

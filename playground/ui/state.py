@@ -35,6 +35,19 @@ class Run:
     frames: int = 0  # ticks that trained, for the curious and for tests
     last_frame: tuple = (0, 0.0)  # (epochs, seconds) trained in the last tick
     figures: dict = field(default_factory=dict)  # key -> (built at, figure) for slow views
+    # An epoch the ticks train to, then stop (or play on if ``then_play``): a link's ``at``, or
+    # a Step whose epoch is too long for one click. ``goal_from`` says which, for the status.
+    goal: int | None = None
+    goal_from: str = ""
+    then_play: bool = False
+
+    def aim(self, epoch: int, why: str, then_play: bool = False) -> None:
+        """Train to ``epoch`` in the ticks of the live fragment (playing until then)."""
+        if self.trainer.can_train and self.trainer.epoch < epoch:
+            self.goal, self.goal_from, self.then_play = epoch, why, then_play
+            self.playing = True
+        else:
+            self.playing = then_play and self.trainer.can_train
 
 
 def _key(scope, name):
