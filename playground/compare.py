@@ -167,8 +167,10 @@ class Comparison:
     def advance(self, seconds: float | None = None, epochs: int | None = None) -> int:
         """Train the runs in lockstep for about ``seconds`` or until each did ``epochs`` more.
 
-        Always trains at least one epoch of the slowest run that can train. Returns the number of
-        epochs trained in all.
+        Always trains the slowest run that can train, at least one unit of work (see
+        ``Trainer.run``: a big network's epoch goes in pieces, each run's under way until its
+        next turn, so ``seconds`` holds however big the networks). Returns the number of epochs
+        completed in all.
         """
         start, done = time.perf_counter(), 0
         goal = None if epochs is None else {id(t): t.epoch + epochs for t in self.trainers}
@@ -177,8 +179,8 @@ class Comparison:
                      and (goal is None or t.epoch < goal[id(t)])]
             if not ready:
                 break
-            min(ready, key=lambda t: t.epoch).run(epochs=1)
-            done += 1
+            left = None if seconds is None else seconds - (time.perf_counter() - start)
+            done += len(min(ready, key=lambda t: t.epoch).run(epochs=1, seconds=left))
             if seconds is not None and time.perf_counter() - start >= seconds:
                 break
         return done

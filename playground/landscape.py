@@ -47,7 +47,8 @@ import numpy as np
 
 from playground.activations import OUTPUT_ACTIVATIONS
 from playground.datasets import DATASETS, Standardizer, make_dataset
-from playground.losses import TASK_LOSSES
+from playground import cost
+from playground.losses import LOSSES, TASK_LOSSES
 from playground.network import MLP
 from playground.optimizers import OPTIMIZERS
 
@@ -220,6 +221,10 @@ class SliceJob:
         self.loss = np.full((len(self.betas), len(self.alphas)), np.nan)
         self.path_loss = np.full(len(thetas), np.nan)
         self._done, self.seconds = 0, 0.0
+        # One point is one forward pass over the training set (in pieces on a big network).
+        shape = cost.Shape.of(model.sizes)
+        self._cost = cost.forward_seconds(shape, len(trainer.X_train))
+        self._rows = cost.chunk_rows(shape)
 
     @property
     def total(self) -> int:
@@ -237,8 +242,15 @@ class SliceJob:
     def _evaluate(self, theta) -> float:
         # float64 arithmetic, then one cast: at a = b = 0 this is the centre bit for bit.
         self._probe.theta[...] = theta
+        X, Y = self._data
         with np.errstate(all="ignore"):  # far from the centre the loss may overflow: inf/NaN
-            return float(self._probe.loss(*self._data, *self._loss))
+            if len(X) <= self._rows:
+                return float(self._probe.loss(X, Y, *self._loss))
+            # A big network in pieces: its buffers for every row at once held ~70 MB.
+            out = np.concatenate([self._probe.forward(X[lo:hi])
+                                  for lo, hi in cost.pieces(len(X), self._rows)])
+            name, penalty, rate = self._loss
+            return float(LOSSES[name].value(out, Y) + rate * self._probe.penalty_value(penalty))
 
     def advance(self, seconds: float | None = None) -> bool:
         """Compute grid points (row by row), then the path's losses, for about ``seconds``.
@@ -246,9 +258,12 @@ class SliceJob:
         At least one point is computed per call; ``seconds=None`` finishes the job. Returns
         whether the job is done.
         """
-        start = time.perf_counter()
+        start, first = time.perf_counter(), self._done
         columns = len(self.alphas)
         while not self.done:
+            if seconds is not None and self._done > first and \
+                    time.perf_counter() - start + self._cost > seconds:
+                break  # the next point would not end in time (the cost model's forward pass)
             k = self._done
             if k < self.loss.size:
                 j, i = divmod(k, columns)

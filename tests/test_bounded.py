@@ -152,3 +152,30 @@ def test_the_cost_model_grows_with_rows_layers_and_width():
     assert cost.gradient_seconds(big, 100) > 10 * cost.gradient_seconds(small, 100)
     assert cost.forward_seconds(big, 1000) > cost.forward_seconds(big, 100)
     assert cost.pieces(10, 4) == [(0, 4), (4, 8), (8, 10)]
+
+
+def test_a_sweep_of_big_networks_keeps_its_budget_and_trains_in_lockstep(monkeypatch):
+    from playground.compare import Comparison
+    comp = Comparison(HUGE.replace(batch_size=100), "lr", [0.01, 0.1])
+    trainers = comp.trainers
+    monkeypatch.setattr(training, "_clock",
+                        lambda: sum(t._timed[1] + t._spent for t in trainers))
+    per_batch = cost.batch_seconds(cost.Shape.of(trainers[0].model.sizes), 100)
+    assert comp.advance(seconds=0.05) == 0  # no epoch fits in 0.05 s
+    assert sum(t.steps for t in trainers) * per_batch <= 0.05 + cost.QUANTUM
+    assert trainers[0].steps > 0 and trainers[1].steps == 0  # the one behind goes on first
+
+
+def test_a_landscape_slice_of_a_big_network_computes_the_points_that_fit(monkeypatch):
+    import types
+
+    from playground import landscape
+    trainer = Trainer(HUGE.replace(n_samples=2000))
+    job = landscape.SliceJob(trainer, resolution=5)
+    assert job._rows < len(trainer.X_train)  # each point in pieces
+    monkeypatch.setattr(landscape, "time",
+                        types.SimpleNamespace(perf_counter=lambda: job._done * job._cost))
+    job.advance(seconds=3.5 * job._cost)
+    assert job._done == 3
+    centre = job.loss_at(0, 0) if hasattr(job, "loss_at") else job._evaluate(job.centre)
+    assert centre == pytest.approx(trainer.history.last()["train_loss"], rel=1e-5)
