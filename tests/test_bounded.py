@@ -179,3 +179,20 @@ def test_a_landscape_slice_of_a_big_network_computes_the_points_that_fit(monkeyp
     assert job._done == 3
     centre = job.loss_at(0, 0) if hasattr(job, "loss_at") else job._evaluate(job.centre)
     assert centre == pytest.approx(trainer.history.last()["train_loss"], rel=1e-5)
+
+
+def test_the_measurement_of_both_sets_in_one_pass_matches_each_set_measured_alone():
+    from playground.losses import LOSSES
+    trainer = Trainer(TrainConfig(batch_size=10, dtype="float64", activation="relu",
+                                  n_samples=300, train_ratio=0.7, hidden=(6, 6)))
+    trainer.run(epochs=2)
+    row = trainer.history.last()
+    for split, X, Y in (("train", trainer.X_train, trainer.Y_train),
+                        ("test", trainer.X_test, trainer.Y_test)):
+        out = trainer.model.forward(X)
+        assert row[f"{split}_loss"] == pytest.approx(LOSSES[trainer.loss_name].value(out, Y),
+                                                     rel=1e-12)
+        assert row[f"{split}_accuracy"] == np.mean((out[:, 0] > 0.5) == (Y[:, 0] > 0.5))
+    hidden = [a for _, a in trainer.model.forward_layers(trainer.X_train)[:-1]]
+    dead = [np.mean(a.max(axis=0) <= 0) for a in hidden]  # over the training rows only
+    assert row["dead_fraction"] == pytest.approx(np.mean(dead))
