@@ -305,6 +305,20 @@ class Trainer:
                                                      SNAPSHOT_BYTES // self.model.theta.nbytes))
         self._mark_start()
 
+    def __getstate__(self):
+        """For copies (a pinned run): an epoch under way is left out, since a generator cannot
+        be copied; the copy holds the last whole epoch, and would train from there."""
+        state = self.__dict__.copy()
+        if state.get("_pending") is not None:
+            state["_pending"], state["_restart"] = None, True
+        return state
+
+    def __setstate__(self, state):
+        restart = state.pop("_restart", False)
+        self.__dict__.update(state)
+        if restart:
+            self._net.theta[...] = self.model.theta
+
     def _check_features(self, config):
         spec = DATASETS.get(self.dataset.key)
         if config.features and not (spec and spec.two_d):

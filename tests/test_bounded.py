@@ -196,3 +196,15 @@ def test_the_measurement_of_both_sets_in_one_pass_matches_each_set_measured_alon
     hidden = [a for _, a in trainer.model.forward_layers(trainer.X_train)[:-1]]
     dead = [np.mean(a.max(axis=0) <= 0) for a in hidden]  # over the training rows only
     assert row["dead_fraction"] == pytest.approx(np.mean(dead))
+
+
+def test_a_run_with_an_epoch_under_way_can_be_pinned(model_clock):
+    import copy
+    trainer = model_clock(Trainer(BIG.replace(batch_size=10)))
+    trainer.run(seconds=0.002)
+    assert trainer._pending is not None
+    pinned = copy.deepcopy(trainer)
+    assert pinned._pending is None and pinned.epoch == trainer.epoch == 0
+    assert np.array_equal(pinned._net.theta, trainer.model.theta)
+    trainer.run(epochs=1)  # the original goes on with its epoch
+    assert trainer.epoch == 1
