@@ -9,6 +9,13 @@ process of each version and reports, with tracemalloc, the bytes the Trainer sti
 history, Replay's snapshots, its buffers) and the peak while training, plus the history's rows
 and the snapshots' count. The data are small (50 points, full batch) where that does not change
 what is measured, so the long runs take seconds. A report, never a pass/fail test.
+
+Measured 2026-12-04 (before: 66c71e5, the engine before bounded histories; after: this commit):
+  2-8-8-1, 100,000 epochs:  held 39.2 MB -> 0.53 MB (history 100,001 -> 1,902 rows)
+  2-8-8-1, batch 10, 10,000 epochs:  4.3 MB -> 0.86 MB
+  8 x 128, 3,000 epochs:  held 89.3 MB (peak 120) -> 12.1 MB (peak 15.9); snapshots 189 copies,
+  83.7 MB -> 13 copies, 5.8 MB. On 4,500 training rows the buffers of one 4,500-row pass
+  (~70 MB for 8 x 128) are gone too: pieces of 289 rows.
 """
 
 from __future__ import annotations
