@@ -69,9 +69,8 @@ target = options[2].number_input("Target loss", 1e-4, 10.0, value=0.1, step=0.05
                                  help="The table counts the epochs each run needs to reach it.")
 
 
-def draw() -> None:
+def draw(comp) -> None:
     runs = labs.entries()
-    comp = labs.comparison()
     if not runs:
         st.info("No runs yet: start a sweep, or pin the Train page's run.")
         return

@@ -109,7 +109,7 @@ def exact_view() -> None:
         "optimizer.")
     run = labs.two_weight_run(settings)
     labs.two_weight_timeline(run)
-    labs.two_weight_live(draw_exact)
+    labs.two_weight_live(run, draw_exact)
 
 
 def _task(dataset: str) -> str:

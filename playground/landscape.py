@@ -24,7 +24,7 @@ The path: each kept snapshot ``theta_e`` is projected onto the plane by least sq
 distance from ``c`` that the plane explains (the rest is invisible in the picture).
 
 Cost: one forward pass over the training set per grid point. One MLP is reused and its flat
-``theta`` overwritten in place; the work is chunked (``SliceJob.advance(seconds)``) so a page can
+``theta`` overwritten in place; the work is chunked (``SliceJob.run(seconds=...)``) so a page can
 draw progress between chunks. Batching several grid points into one larger pass was measured and
 was slower: the time goes into tanh over (points x samples x units) values either way.
 
@@ -252,15 +252,22 @@ class SliceJob:
             name, penalty, rate = self._loss
             return float(LOSSES[name].value(out, Y) + rate * self._probe.penalty_value(penalty))
 
-    def advance(self, seconds: float | None = None) -> bool:
-        """Compute grid points (row by row), then the path's losses, for about ``seconds``.
+    @property
+    def can_train(self) -> bool:
+        """Whether there is work left (the timeline's word for it: a slice "trains" until done)."""
+        return not self.done
 
-        At least one point is computed per call; ``seconds=None`` finishes the job. Returns
-        whether the job is done.
+    def run(self, epochs: int | None = None, seconds: float | None = None) -> int:
+        """Compute up to ``epochs`` loss evaluations, or until ``seconds`` are spent.
+
+        One evaluation is one pass over the training set, as an epoch is: the grid points row
+        by row, then the path's losses. With neither limit one point is computed (as
+        ``Trainer.run`` runs one epoch); at least one is whenever work is left. Returns the
+        number of points computed.
         """
-        start, first = time.perf_counter(), self._done
+        start, first, done = time.perf_counter(), self._done, 0
         columns = len(self.alphas)
-        while not self.done:
+        while not self.done and (epochs is None or done < epochs):
             if seconds is not None and self._done > first and \
                     time.perf_counter() - start + self._cost > seconds:
                 break  # the next point would not end in time (the cost model's forward pass)
@@ -273,10 +280,17 @@ class SliceJob:
                 at = k - self.loss.size
                 self.path_loss[at] = self._evaluate(self._thetas[at])
             self._done += 1
+            done += 1
             if seconds is not None and time.perf_counter() - start >= seconds:
                 break
+            if epochs is None and seconds is None:
+                break
         self.seconds += time.perf_counter() - start
-        return self.done
+        return done
+
+    def finish(self) -> None:
+        """Compute whatever is left, in one go (for scripts and tests; a page uses ``run``)."""
+        self.run(epochs=self.total)
 
     @property
     def centre_loss(self) -> float:
@@ -358,6 +372,7 @@ class TwoWeightRun:
     loss : key of LOSSES that suits the task
     optimizer : key of OPTIMIZERS; settings: dict with lr, momentum, rho, beta1, beta2
     batch_size : int; start : (w1, w2); seed : seeds the batch order
+    max_epochs : int, where the walk stops (the weights of a long walk barely move)
 
     Attributes
     ----------
@@ -372,7 +387,7 @@ class TwoWeightRun:
     WEIGHT_LIMIT = 1000.0
 
     def __init__(self, X, Y, *, task="binary", loss="bce", optimizer="sgd", settings=None,
-                 batch_size=None, start=(0.0, 0.0), seed=0):
+                 batch_size=None, start=(0.0, 0.0), seed=0, max_epochs=2000):
         self.X, self.Y = np.asarray(X, np.float64), np.asarray(Y, np.float64)
         self.output, self.loss_name = TWO_WEIGHT_OUTPUT[task], loss
         self.model = MLP((2, 1), "linear", self.output, np.float64)
@@ -384,6 +399,7 @@ class TwoWeightRun:
         self._order = np.random.default_rng(seed)
         self._path, self._steps = [np.array(start, np.float64)], [0]
         self.step_count, self.epoch, self.status = 0, 0, "ready"
+        self.max_epochs = max_epochs
 
     @property
     def weights(self) -> np.ndarray:
@@ -400,6 +416,10 @@ class TwoWeightRun:
     def loss(self) -> float:
         """The loss on the whole data at the current weights."""
         return self.model.loss(self.X, self.Y, self.loss_name)
+
+    @property
+    def can_train(self) -> bool:
+        return self.status == "ready" and self.epoch < self.max_epochs
 
     def run_epoch(self) -> None:
         """One shuffled pass in mini-batches; every step is recorded (thinned past MAX_PATH)."""
@@ -430,10 +450,10 @@ class TwoWeightRun:
     def run(self, epochs: int | None = None, seconds: float | None = None) -> int:
         """Train up to ``epochs`` epochs and/or for about ``seconds``; return the epochs run.
 
-        With neither limit, one epoch runs (as ``Trainer.run`` does).
+        With neither limit, one epoch runs (as ``Trainer.run`` does); never past ``max_epochs``.
         """
         start, done = time.perf_counter(), 0
-        while self.status == "ready" and (epochs is None or done < epochs):
+        while self.can_train and (epochs is None or done < epochs):
             self.run_epoch()
             done += 1
             if seconds is not None and time.perf_counter() - start >= seconds:

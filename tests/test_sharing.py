@@ -62,6 +62,12 @@ def run_of(at, scope="train"):
     return at.session_state[f"{scope}.run"]
 
 
+def playing(at, scope="train"):
+    """Whether the scope's run is what the scope plays (the one flag ui/live.py keeps)."""
+    return (f"{scope}.playing" in at.session_state
+            and at.session_state[f"{scope}.playing"] is run_of(at, scope).trainer)
+
+
 def step(at, times=1, scope="train"):
     for _ in range(times):
         at.button(key=f"{scope}.step").click().run()
@@ -166,7 +172,7 @@ def test_garbage_in_the_url_gives_one_note_and_a_working_page():
     assert at.session_state["train.config"] == TrainConfig(n_samples=50, hidden=(4,),
                                                            activation="relu")
     step(at)
-    assert run_of(at).trainer.epoch == 1 and not run_of(at).playing
+    assert run_of(at).trainer.epoch == 1 and not playing(at)
     at.button(key="links.dismiss").click().run()
     assert not [w for w in at.warning if "could not be used" in w.value]
 
@@ -254,7 +260,7 @@ def test_show_one_control_hides_the_rest_and_autoplay_plays():
                                    "multiselect", "checkbox")
                 for w in getattr(at.sidebar, kind) if w.key.startswith("train.w.")]
     assert controls == ["train.w.lr"]
-    assert run_of(at).playing
+    assert playing(at)
     assert at.session_state["train.config"].dataset == "circle"
     assert not at.get("file_uploader")  # a class link turns uploads off
     # Playing has trained a first frame: the address says that epoch too.

@@ -1,20 +1,19 @@
-"""The concept labs' state, timelines and views: compare runs, landscape, replay, inside, losses.
+"""The concept labs' state and views: compare runs, landscape, replay, inside, losses.
 
 The labs read the Train page's run (scope "train") and keep their own state under scope "labs"
-through ``playground.ui.state``. Anything long is time-boxed: sweeps train in ticks of a fragment
-with Play/Pause like the Train page's timeline (same TICK and BUDGET), and a landscape slice is
-computed in chunks with a progress bar, so the page never freezes.
+through ``playground.ui.state``. Anything long is time-boxed and goes through ``ui/live.py``'s
+one timeline: a sweep, the two-weight model and a landscape slice each have their own timeline
+scope ("labs.compare", "labs.two", "labs.slice"), so the page never freezes.
 
-Also here, because the views need them and they are a few lines each: a trainer frozen at a kept
-epoch (for replay), the hidden layers evaluated over the input plane, and the plane's grid lines
-mapped into a hidden layer (for "inside the network").
+Also here, because the views need them and they are a few lines each: the hidden layers
+evaluated over the input plane, and the plane's grid lines mapped into a hidden layer (for
+"inside the network").
 
 Left out: sharing lab state through links (only the Train page's settings travel in a link).
 """
 
 from __future__ import annotations
 
-import copy
 import time
 
 import numpy as np
@@ -22,7 +21,6 @@ import streamlit as st
 
 from playground import charts, charts_labs, compare, landscape
 from playground.activations import OUTPUT_ACTIVATIONS
-from playground.network import MLP
 from playground.ui import live, state, views
 from playground.ui.live_chart import live_chart
 
@@ -31,34 +29,6 @@ THUMB_RESOLUTION = 40
 BOUNDARY_RESOLUTION = 50
 LINES = 13  # grid lines of the input plane per direction, in the warped view
 LINE_POINTS = 80
-
-
-# -- a run as it was -------------------------------------------------------------------------------
-def trainer_at(trainer, epoch: int):
-    """A copy of ``trainer`` whose network holds the weights of a kept epoch.
-
-    Shallow: data, history, settings and the cached grid inputs are shared (read only: the
-    trainer's methods rebind, never mutate, them); the network is new, so drawing the copy never
-    touches the live run. Raises KeyError if the epoch was not kept.
-    """
-    params = trainer.params_at(epoch)
-    frozen = copy.copy(trainer)
-    frozen.model = MLP(trainer.model.sizes, trainer.config.activation, trainer.output_name,
-                       trainer.dtype)
-    frozen.model.set_params(params)
-    return frozen
-
-
-def nearest_kept(trainer, epoch: int) -> int:
-    """The kept epoch closest to ``epoch`` (snapshots are thinned as a run grows)."""
-    kept = np.array(sorted(trainer.snapshots))
-    return int(kept[np.argmin(np.abs(kept - epoch))])
-
-
-def history_row(trainer, epoch: int) -> dict:
-    """The history's row of one epoch, as a dict."""
-    at = int(np.flatnonzero(trainer.history["epoch"] == epoch)[0])
-    return {k: v[at] for k, v in trainer.history.columns.items()}
 
 
 # -- inside the network --------------------------------------------------------------------------
@@ -163,6 +133,14 @@ def entries() -> list:
     return (comp.entries if comp is not None else []) + pinned()
 
 
+COMPARE = "labs.compare"  # the sweep's timeline scope
+COMPARE_LOOK = live.Look(
+    widths=(1, 1, 1, 1),
+    play_help="Train every run of the sweep, side by side, epoch by epoch.", pause_help=None,
+    step_help="One more epoch for every run.",
+    reset_help="Every run of the sweep back to epoch 0, the same initial weights.")
+
+
 def start_sweep(base, field, values, epochs, dataset=None) -> str | None:
     """Make a new sweep (replacing the old one); return an error message, or None if it worked."""
     try:
@@ -170,7 +148,6 @@ def start_sweep(base, field, values, epochs, dataset=None) -> str | None:
     except ValueError as error:
         return str(error)
     state.put(SCOPE, "comparison", comp)
-    state.put(SCOPE, "compare.playing", False)
     return None
 
 
@@ -187,76 +164,33 @@ def pin_train_run() -> str | None:
     return None
 
 
-def _sweep_play():
-    comp = comparison()
-    if comp is not None and comp.can_train:
-        state.put(SCOPE, "compare.playing", True)
-
-
-def _sweep_pause():
-    state.put(SCOPE, "compare.playing", False)
-
-
-def _sweep_step():
-    state.put(SCOPE, "compare.playing", False)
-    comp = comparison()
-    if comp is not None:
-        comp.advance(epochs=1)
-
-
 def _sweep_reset():
     comp = comparison()
     if comp is not None:
-        state.put(SCOPE, "compare.playing", False)
         start_sweep(comp.base, comp.sweep.field, comp.values, comp.base.epochs,
                     comp.entries[0].trainer.dataset)
 
 
 def _clear():
-    for name in ("comparison", "pinned"):
-        state.put(SCOPE, name, None if name == "comparison" else [])
-    state.put(SCOPE, "compare.playing", False)
+    state.put(SCOPE, "comparison", None)
+    state.put(SCOPE, "pinned", [])
+
+
+def _clear_button(cell):
+    cell.button("Clear all", icon=":material/delete:", key="labs.compare.clear",
+                on_click=_clear, disabled=not entries(), width="stretch",
+                help="Remove the sweep and the pinned runs.")
 
 
 def sweep_timeline() -> None:
-    """Play/Pause, Step, Reset and Clear for the sweep, in one row (callbacks, like live.py)."""
-    comp, playing = comparison(), state.get(SCOPE, "compare.playing", False)
-    can = comp is not None and comp.can_train
-    play, step, reset, clear = st.columns(4, vertical_alignment="bottom")
-    if playing:
-        play.button("Pause", icon=":material/pause:", key="labs.compare.pause",
-                    on_click=_sweep_pause, width="stretch")
-    else:
-        play.button("Play", icon=":material/play_arrow:", key="labs.compare.play",
-                    on_click=_sweep_play, type="primary", disabled=not can, width="stretch",
-                    help="Train every run of the sweep, side by side, epoch by epoch.")
-    step.button("Step", icon=":material/skip_next:", key="labs.compare.step",
-                on_click=_sweep_step, disabled=not can, width="stretch",
-                help="One more epoch for every run.")
-    reset.button("Reset", icon=":material/replay:", key="labs.compare.reset",
-                 on_click=_sweep_reset, disabled=comp is None, width="stretch",
-                 help="Every run of the sweep back to epoch 0, the same initial weights.")
-    clear.button("Clear all", icon=":material/delete:", key="labs.compare.clear",
-                 on_click=_clear, disabled=not entries(), width="stretch",
-                 help="Remove the sweep and the pinned runs.")
+    """Play/Pause, Step, Reset and Clear for the sweep, in one row."""
+    live.controls(COMPARE, comparison(), look=COMPARE_LOOK, reset=_sweep_reset,
+                  extra=_clear_button)
 
 
 def sweep_live(draw) -> None:
-    """The fragment that trains the sweep while playing (one time-boxed tick per frame)."""
-    playing = state.get(SCOPE, "compare.playing", False)
-
-    @st.fragment(run_every=live.TICK if playing else None)
-    def frame():
-        comp = comparison()
-        ticking = state.get(SCOPE, "compare.playing", False)
-        if ticking and comp is not None:
-            comp.advance(seconds=live.BUDGET)
-        draw()
-        if ticking and (comp is None or not comp.can_train):
-            state.put(SCOPE, "compare.playing", False)
-            st.rerun()  # a full rerun turns the timer off and shows Play again
-
-    frame()
+    """The sweep's frames: ``draw(comparison or None)`` every frame, training while playing."""
+    live.live(COMPARE, draw, comparison(), look=COMPARE_LOOK)
 
 
 def diverged_at(trainer):
@@ -291,7 +225,7 @@ def boundary_grid(runs, *, key: str) -> None:
         return
     cached = state.get(SCOPE, "compare.grid")
     now = time.monotonic()
-    if (cached is None or not state.get(SCOPE, "compare.playing", False)
+    if (cached is None or not live.playing(COMPARE, comparison())
             or now - cached[0] >= views.SLOW_VIEW_INTERVAL):
         cached = (now, _boundary_grid_figure(runs))
         state.put(SCOPE, "compare.grid", cached)
@@ -339,24 +273,33 @@ def slice_job(trainer, directions, resolution, span, seed):
     return job, None
 
 
+SLICE_LOOK = live.Look(buttons=(), autoplay=True, tick=0.05)
+
+
 def slice_progress(job, draw) -> None:
     """Compute the job in time-boxed chunks, a progress bar between them; then ``draw(job)``."""
 
-    @st.fragment(run_every=0.05 if not job.done else None)
-    def frame():
-        if not job.done:
-            job.advance(seconds=live.BUDGET)
+    def frame(job):
+        if job.done:
+            draw(job)
+        else:
             st.progress(job.progress, text=f"Computing the slice: {job.progress:.0%} "
                                            f"({job.seconds:.1f} s so far)")
-            if job.done:
-                st.rerun()  # a full rerun stops the timer and draws the result
-            return
-        draw(job)
 
-    frame()
+    live.live("labs.slice", frame, job, look=SLICE_LOOK)
 
 
 TWO_KEY = "two"
+
+
+TWO = "labs.two"  # the two-weight model's timeline scope
+# Epochs a frame of Play may take: one shows every step; at one a frame (~6 a second here) the
+# 2,000-epoch limit took five minutes.
+TWO_LOOK = live.Look(
+    speeds={1: 1, 5: 5, 25: 25}, default_speed=1, speed_label="Epochs per frame",
+    speed_help="One shows every step of the walk; more get far sooner.", widths=(1, 1, 1, 1),
+    play_help="Train epoch after epoch and watch the weights walk.", pause_help=None,
+    step_help="One epoch: one pass over the data.", reset_help="Back to the start point.")
 
 
 def two_weight_run(settings: dict):
@@ -372,7 +315,6 @@ def two_weight_run(settings: dict):
         settings={"lr": settings["lr"]}, batch_size=settings["batch_size"],
         start=(settings["w1"], settings["w2"]))
     state.put(SCOPE, TWO_KEY, (frozen, run))
-    state.put(SCOPE, "two.playing", False)
     return run
 
 
@@ -383,63 +325,12 @@ def two_weight_reset():
         two_weight_run(dict(held[0]))
 
 
-MAX_TWO_EPOCHS = 2000
-# Epochs a frame of Play may take: one shows every step; at one a frame (~6 a second here) the
-# 2,000-epoch limit took five minutes.
-TWO_SPEEDS = (1, 5, 25)
-TWO_SPEED_KEY = "labs.two.speed"
-
-
-def _two_play():
-    state.put(SCOPE, "two.playing", True)
-
-
-def _two_pause():
-    state.put(SCOPE, "two.playing", False)
-
-
-def _two_step():
-    state.put(SCOPE, "two.playing", False)
-    held = state.get(SCOPE, TWO_KEY)
-    if held is not None:
-        held[1].run(epochs=1)
-
-
 def two_weight_timeline(run) -> None:
-    playing = state.get(SCOPE, "two.playing", False)
-    can = run.status == "ready" and run.epoch < MAX_TWO_EPOCHS
-    play, step, reset, speed = st.columns(4, vertical_alignment="bottom")
-    speed.select_slider("Epochs per frame", TWO_SPEEDS, key=TWO_SPEED_KEY, persist_state="session",
-                        help="One shows every step of the walk; more get far sooner.")
-    if playing:
-        play.button("Pause", icon=":material/pause:", key="labs.two.pause", on_click=_two_pause,
-                    width="stretch")
-    else:
-        play.button("Play", icon=":material/play_arrow:", key="labs.two.play", type="primary",
-                    on_click=_two_play, disabled=not can, width="stretch",
-                    help="Train epoch after epoch and watch the weights walk.")
-    step.button("Step", icon=":material/skip_next:", key="labs.two.step", on_click=_two_step,
-                disabled=not can, width="stretch", help="One epoch: one pass over the data.")
-    reset.button("Reset", icon=":material/replay:", key="labs.two.reset",
-                 on_click=two_weight_reset, width="stretch", help="Back to the start point.")
+    live.controls(TWO, run, look=TWO_LOOK, reset=two_weight_reset)
 
 
-def two_weight_live(draw) -> None:
-    playing = state.get(SCOPE, "two.playing", False)
-
-    @st.fragment(run_every=live.TICK if playing else None)
-    def frame():
-        run = state.get(SCOPE, TWO_KEY)[1]
-        ticking = state.get(SCOPE, "two.playing", False)
-        if ticking:
-            epochs = st.session_state.get(TWO_SPEED_KEY, 1)
-            run.run(epochs=min(epochs, MAX_TWO_EPOCHS - run.epoch), seconds=live.BUDGET)
-        draw(run)
-        if ticking and (run.status != "ready" or run.epoch >= MAX_TWO_EPOCHS):
-            state.put(SCOPE, "two.playing", False)
-            st.rerun()
-
-    frame()
+def two_weight_live(run, draw) -> None:
+    live.live(TWO, draw, run, look=TWO_LOOK)
 
 
 def two_weight_box(run, least=4.0) -> float:
