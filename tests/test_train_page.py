@@ -132,7 +132,7 @@ def test_a_classifier_whose_loss_blows_up_is_shown_as_diverged():
     errors = [e.value for e in at.error]
     assert any(e.startswith("Diverged at epoch") and "blew up" in e and "lower the learning "
                "rate" in e for e in errors), errors
-    assert not _run(at).playing and _run(at).trainer.status == "diverged"
+    assert not _playing(at) and _run(at).trainer.status == "diverged"
 
 
 def test_a_huge_learning_rate_shows_the_divergence_message_and_pauses():
