@@ -37,12 +37,12 @@ if cursor is None or cursor.trainer is not trainer:
 
 
 def _seek(cursor):
-    cursor.seek(st.session_state[EPOCH_KEY])
+    cursor.seek(state.value(EPOCH_KEY))
 
 
 def draw(cursor) -> None:
     kept = cursor.kept
-    st.session_state[EPOCH_KEY] = cursor.epoch
+    state.set_value(EPOCH_KEY, cursor.epoch)
     epoch = st.select_slider("Epoch", kept, **state.keyed(EPOCH_KEY, options=kept),
                              on_change=_seek, args=(cursor,))
     frozen = state.Run(replay.trainer_at(trainer, epoch))

@@ -167,9 +167,7 @@ def controls(scope: str = "train", target=RUN, *, look: Look = TRAIN,
 
 
 def _speed(cell, scope, look):
-    key = f"{scope}.speed"
-    if key not in st.session_state:
-        st.session_state[key] = look.default_speed
+    key = state.seed(f"{scope}.speed", look.default_speed)
     cell.select_slider(look.speed_label, list(look.speeds),
                        **state.keyed(key, options=look.speeds),
                        help=look.speed_help, persist_state="session")
@@ -178,7 +176,7 @@ def _speed(cell, scope, look):
 def _epochs_per_frame(scope, look):
     if not look.speeds:
         return look.epochs_per_frame
-    return look.speeds.get(st.session_state.get(f"{scope}.speed", look.default_speed))
+    return look.speeds.get(state.value(f"{scope}.speed", look.default_speed))
 
 
 def live(scope: str, draw: Callable, target=RUN, *, look: Look = TRAIN) -> None:
