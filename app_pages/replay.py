@@ -3,7 +3,7 @@
 import streamlit as st
 
 from playground import replay
-from playground.ui import labs, live, state, views
+from playground.ui import live, replay_page, state, views
 from playground.ui.live_chart import live_chart
 
 st.title("Replay a run")
@@ -24,27 +24,14 @@ st.markdown(f"**{len(kept)} kept epochs**, from 0 to {kept[-1]}"
             + (f", every {spacing}" if spacing > 1 else "") + f" · the run is at epoch "
             f"{trainer.epoch}.")
 
-EPOCH_KEY = "labs.replay.epoch"
-SCOPE = "labs.replay"  # the replay's timeline scope
-LOOK = live.Look(buttons=("play",), epochs_per_frame=1, tick=0.4, rewind=True,
-                 play_label="Play the replay", pause_help=None,
-                 play_help="Step through the kept epochs, a few a second.")
-
-cursor = state.get("labs", "replay.cursor")
-if cursor is None or cursor.trainer is not trainer:
-    cursor = replay.Cursor(trainer)
-    state.put("labs", "replay.cursor", cursor)
-
-
-def _seek(cursor):
-    cursor.seek(state.value(EPOCH_KEY))
+EPOCH_KEY = replay_page.EPOCH_KEY
 
 
 def draw(cursor) -> None:
     kept = cursor.kept
     state.set_value(EPOCH_KEY, cursor.epoch)
     epoch = st.select_slider("Epoch", kept, **state.keyed(EPOCH_KEY, options=kept),
-                             on_change=_seek, args=(cursor,))
+                             on_change=replay_page.seek, args=(cursor,))
     frozen = state.Run(replay.trainer_at(trainer, epoch))
     row = replay.history_row(trainer, epoch)
     metric = views.metric_name(trainer)
@@ -55,10 +42,11 @@ def draw(cursor) -> None:
     with left:
         views.boundary(frozen, key="labs.replay.boundary", height=420)
     with right:
-        live_chart(labs.replay_loss_figure(trainer, epoch), key="labs.replay.loss", height=260)
+        live_chart(replay_page.loss_figure(trainer, epoch), key="labs.replay.loss", height=260)
         views.weights(frozen, key="labs.replay.weights", height=220)
     views.network(frozen, key="labs.replay.network", height=320)
 
 
-live.controls(SCOPE, cursor, look=LOOK)
-live.live(SCOPE, draw, cursor, look=LOOK)
+cursor = replay_page.cursor(trainer)
+live.controls(replay_page.SCOPE, cursor, look=replay_page.LOOK)
+live.live(replay_page.SCOPE, draw, cursor, look=replay_page.LOOK)

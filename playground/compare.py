@@ -220,12 +220,24 @@ def epochs_to_reach(losses, target: float, epochs=None) -> int | None:
     return int(hits[0] if epochs is None else epochs[hits[0]])
 
 
+def diverged_at(trainer: Trainer) -> int | None:
+    """The epoch at which the run blew up (its last finite weights are one before), or None."""
+    return trainer.epoch + 1 if trainer.status == DIVERGED else None
+
+
+def target_reach(trainers) -> float:
+    """The largest |target| over the regression runs' training data (1 if there are none):
+    one colour range for every regression map of a comparison."""
+    targets = [t.dataset.y_train for t in trainers if t.task == "regression"]
+    return float(np.abs(np.concatenate(targets)).max()) or 1.0 if targets else 1.0
+
+
 def status_text(trainer: Trainer) -> str:
     """'training', 'diverged at epoch k', 'stopped early', or 'done'."""
     if trainer.status == READY:
         return "training"
     if trainer.status == DIVERGED:
-        return f"diverged at epoch {trainer.epoch + 1}"
+        return f"diverged at epoch {diverged_at(trainer)}"
     return {"stopped": "stopped early", "done": "done"}.get(trainer.status, trainer.status)
 
 

@@ -400,6 +400,8 @@ class TwoWeightRun:
         self._path, self._steps = [np.array(start, np.float64)], [0]
         self.step_count, self.epoch, self.status = 0, 0, "ready"
         self.max_epochs = max_epochs
+        self._surface = None  # (box, resolution, ws, surface): the last one asked for
+        self._path_loss = {}  # step number -> loss at that step's weights
 
     @property
     def weights(self) -> np.ndarray:
@@ -416,6 +418,36 @@ class TwoWeightRun:
     def loss(self) -> float:
         """The loss on the whole data at the current weights."""
         return self.model.loss(self.X, self.Y, self.loss_name)
+
+    def box(self, least: float = 4.0) -> float:
+        """Half-width of the (w1, w2) square to draw: room for the whole path, in steps of 2."""
+        reach = float(np.abs(self.path).max()) * 1.15
+        return max(least, 2.0 * np.ceil(reach / 2.0))
+
+    def surface(self, box: float, resolution: int = 81):
+        """(ws, loss over [-box, box]^2 on the grid ws x ws), kept while box and resolution stay."""
+        if self._surface is None or self._surface[:2] != (box, resolution):
+            ws = np.linspace(-box, box, resolution)
+            self._surface = (box, resolution, ws,
+                             exact_surface(self.X, self.Y, self.output, self.loss_name, ws, ws))
+        return self._surface[2], self._surface[3]
+
+    def path_losses(self) -> np.ndarray:
+        """The loss at each kept point of the path, on the whole data.
+
+        Only new steps are computed (a long path would otherwise cost a pass over the data per
+        step on every frame); thinning drops points, so they are matched by step number.
+        """
+        steps, path = self.steps, self.path
+        new = [k for k, s in enumerate(steps) if s not in self._path_loss]
+        if new:
+            with np.errstate(all="ignore"):
+                out = OUTPUT_ACTIVATIONS[self.output](self.X @ path[new].T)
+            fresh = COLUMN_LOSSES[self.loss_name](out, self.Y)
+            self._path_loss.update(zip(steps[new].tolist(), fresh))
+        kept = set(steps.tolist())
+        self._path_loss = {s: v for s, v in self._path_loss.items() if s in kept}
+        return np.array([self._path_loss[s] for s in steps.tolist()])
 
     @property
     def can_train(self) -> bool:

@@ -128,3 +128,15 @@ def test_the_summary_names_r2_as_a_reader_writes_it():
     row = summary(comp.entries, target=0.1)[0]
     assert row["train R²"] == comp.trainers[0].history.last()["train_r2"]
     assert "test R²" in row and "train r2" not in row
+
+
+def test_diverged_at_and_the_regression_colour_reach():
+    from playground.compare import diverged_at, target_reach
+    comp = Comparison(TrainConfig(dataset="plane", n_samples=100, hidden=(4,), epochs=30),
+                      "lr", [0.01, 10.0])
+    comp.run(epochs=30)
+    calm, wild = comp.trainers
+    assert diverged_at(calm) is None and diverged_at(wild) == wild.epoch + 1
+    reach = max(abs(calm.dataset.y_train).max(), abs(wild.dataset.y_train).max())
+    assert target_reach(comp.trainers) == reach
+    assert target_reach(Comparison(BASE, "lr", [0.1, 0.3]).trainers) == 1.0  # no regression

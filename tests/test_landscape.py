@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from playground import landscape
 from playground.config import TrainConfig
 from playground.landscape import (COLUMN_LOSSES, SliceJob, TwoWeightRun, exact_surface,
                                   grid_axis, kept_path, pca_directions, project,
@@ -231,3 +232,28 @@ def test_mini_batches_record_every_step_and_a_huge_rate_diverges_safely():
     # The full-batch version of the helper's case: plane data, lr 10, Play.
     full = TwoWeightRun(X, Y, task=task, loss="mse", settings={"lr": 10.0}, start=(3.0, 3.5))
     assert full.run(epochs=2000) < 60 and full.status == "diverged"
+
+
+def test_the_drawn_box_holds_the_whole_path_in_steps_of_two():
+    X, Y, _ = two_weight_data("gauss")
+    run = TwoWeightRun(X, Y, start=(1.0, -0.5))
+    assert run.box() == 4.0  # at least 4
+    run._path.append(np.array([5.3, 0.0]))  # 5.3 * 1.15 = 6.095: the next even number is 8
+    assert run.box() == 8.0 and run.box(least=10.0) == 10.0
+
+
+def test_the_surface_and_the_path_losses_are_the_direct_losses_and_survive_thinning():
+    X, Y, _ = two_weight_data("gauss")
+    run = TwoWeightRun(X, Y, loss="bce", settings={"lr": 0.3}, batch_size=10, start=(3.0, 3.5))
+    ws, surface = run.surface(4.0, resolution=9)
+    np.testing.assert_array_equal(surface, exact_surface(X, Y, "sigmoid", "bce", ws, ws))
+    assert run.surface(4.0, resolution=9)[1] is surface  # kept while box and resolution stay
+
+    def direct():
+        return COLUMN_LOSSES["bce"](1 / (1 + np.exp(-(X @ run.path.T))), Y)
+
+    run.run(epochs=3)
+    np.testing.assert_allclose(run.path_losses(), direct(), rtol=1e-12)
+    run.run(epochs=300)  # thinned past MAX_PATH: the kept steps' losses still match
+    assert run.step_count + 1 > landscape.MAX_PATH >= len(run.path)
+    np.testing.assert_allclose(run.path_losses(), direct(), rtol=1e-12)

@@ -30,7 +30,7 @@ from playground.config import TrainConfig
 from playground.datasets import DATASETS, DataError, dataset_from_table
 from playground.losses import TASK_LOSSES
 from playground.optimizers import OPTIMIZER_LABELS
-from playground.training import Trainer, build_dataset
+from playground.training import Trainer, build_dataset, plane_bounds, plane_raw
 from playground.ui import controls, links as link_ui, state, views
 
 PREVIEW_HEIGHT = 320
@@ -189,14 +189,10 @@ def _data_for(scope, saved):
 
 def _saved_boundary(saved, data):
     """The saved model's output over its data's plane, drawn like the Train page's boundary."""
-    X = np.vstack([data.X_train, data.X_test])
-    low, high = X[:, :2].min(axis=0), X[:, :2].max(axis=0)
-    pad = (high - low) * 0.05 + 1e-9
-    xs = np.linspace(low[0] - pad[0], high[0] + pad[0], 80)
-    ys = np.linspace(low[1] - pad[1], high[1] + pad[1], 80)
+    x0, x1, y0, y1 = plane_bounds(data)
+    xs, ys = np.linspace(x0, x1, 80), np.linspace(y0, y1, 80)
     gx, gy = np.meshgrid(xs, ys)
-    raw = np.tile(np.median(data.X_train, axis=0), (gx.size, 1))
-    raw[:, 0], raw[:, 1] = gx.ravel(), gy.ravel()
+    raw = plane_raw(data, np.column_stack([gx.ravel(), gy.ravel()]))
     out = saved.predict(raw)
     values = out.reshape(len(ys), len(xs), -1)
     values = values[..., 0] if values.shape[-1] == 1 else values
