@@ -103,8 +103,8 @@ def _step(scope, target, subject):
         goal = target.epoch + 1
         target.run(epochs=1, seconds=ACTION_SECONDS)
         subject.aim(goal, "step")  # an epoch longer than a click: the ticks finish it
-    else:
-        target.run(epochs=1)
+    else:  # a sweep of big networks may need more than one Step (or Play) for an epoch each
+        target.run(epochs=1, seconds=ACTION_SECONDS)
 
 
 def _end_goal(scope):
