@@ -232,25 +232,38 @@ def _own_data(scope: str) -> None:
         state.put(scope, "csv_error", None)
     if upload is None:
         return
-    data = upload.getvalue()
-    try:
-        sniffed = files.sniff(data)
-    except DataError as err:
-        _report(upload.name, str(err))
+    sniffed = _once(scope, (upload.file_id,), files.sniff, upload.getvalue())
+    if isinstance(sniffed, DataError):
+        _report(upload.name, str(sniffed))
         return
     for note in sniffed.notes:
         st.info(md_escape(note))
     label, features = _column_choice(scope, upload, sniffed)
-    try:
-        table = files.read_table(data, label, features)
-    except DataError as err:
-        _report(upload.name, str(err))
+    table = _once(scope, (upload.file_id, label, tuple(features)), files.read_table,
+                  upload.getvalue(), label, features)
+    if isinstance(table, DataError):
+        _report(upload.name, str(table))
         return
     views.static_chart(_preview(table, features), f"{scope}.csv_preview")
     st.button("Train on this data", type="primary", key=f"{scope}.csv_use",
               on_click=_use_table, args=(scope, upload.name, table, tuple(features)))
     if state.config(scope).dataset == "csv" and state.get(scope, "csv_name") == upload.name:
         st.caption("The Train page is using this file.")
+
+
+def _once(scope: str, key: tuple, read, *args):
+    """``read(*args)`` (or the DataError it raised), computed once per upload and column choice:
+    a 5 MB file takes about half a second to read and check, and the panel is drawn on every
+    rerun of the page. One result is kept per reader, the last."""
+    name = f"csv_read.{read.__name__}"
+    kept = state.get(scope, name)
+    if kept is None or kept[0] != key:
+        try:
+            kept = (key, read(*args))
+        except DataError as err:
+            kept = (key, err)
+        state.put(scope, name, kept)
+    return kept[1]
 
 
 def _report(name: str, message: str) -> None:
