@@ -23,6 +23,29 @@ html { font-size: 21px; }
 [data-testid^="stBaseButton"] [data-testid="stMarkdownContainer"] {
   white-space: normal; overflow: visible; text-overflow: clip; }
 </style>"""
+# For every page, in every mode. Streamlit's own spacing is made for text pages; these pages are
+# charts that should fit a laptop's first screen (1366x768), with the buttons and numbers above.
+LAYOUT_CSS = """<style>
+/* Streamlit leaves 6rem above a page and 5rem at its sides. */
+[data-testid="stMainBlockContainer"] { padding-top: 3rem; }
+@media (min-width: 640px) {  /* phones keep Streamlit's own narrow margins */
+  [data-testid="stMainBlockContainer"] { padding-left: 3rem; padding-right: 3rem; } }
+[data-testid="stMainBlockContainer"] [data-testid="stHeading"] h1 {
+  font-size: 2rem; padding: 0.25rem 0; }
+/* Charts side by side (views.chart_columns) stack when their row is narrower than 45rem: the
+   sidebar open at 1024 px, or projector mode's type with the sidebar open. */
+[class*="st-key-charts-"] { container-type: inline-size; }
+@container (max-width: 45rem) {
+  [class*="st-key-charts-"] [data-testid="stHorizontalBlock"] { flex-wrap: wrap; }
+  [class*="st-key-charts-"] [data-testid="stColumn"] { min-width: 100%; } }
+/* The metrics row (views.metrics): numbers a size smaller than Streamlit's, to fit four in a
+   chart's column. */
+[class*="st-key-metrics-"] [data-testid="stMetricValue"] { font-size: 1.5rem; }
+/* The timeline row (live.controls): the speed slider takes the room the buttons leave, and
+   goes below them when that is under 12rem. */
+[class*="st-key-timeline-"] [data-testid="stElementContainer"]:has([data-testid="stSlider"]) {
+  flex: 1 1 12rem; min-width: 12rem; }
+</style>"""
 # The sidebar's width in pixels: two controls side by side ("Regularisation" beside its rate)
 # need more than Streamlit's default.
 SIDEBAR_WIDTH = 330
@@ -43,6 +66,7 @@ pages = [
 ]
 page = st.navigation(pages)
 links.open_link(page)  # a session's first run: load the settings the URL carries
+st.html(LAYOUT_CSS)
 if state.value("display.projector"):
     st.html(PROJECTOR_CSS)
 notes = st.container()  # above the page: where an opened link's notes show

@@ -66,7 +66,7 @@ axes = catdog.boundary_axes(SCOPE, columns)
 
 def draw(run: state.Run) -> None:
     live.status(run)
-    left, right = views.chart_columns([5, 4])
+    left, right = views.chart_columns([5, 4], key="catdog-top")
     with left:
         views.boundary(run, key="catdog.boundary", axes=axes, height=420)
         across, up = (charts_catdog.feature_label(columns[i]) for i in axes)

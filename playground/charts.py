@@ -117,6 +117,7 @@ def boundary_figure(xs, ys, values, task, *, palette=PALETTES["classic"], discre
             shapes.append({"type": "path", "xref": "x", "yref": "y", "layer": "above",
                            "path": crosses_path(X, xs[-1] - xs[0], ys[-1] - ys[0]),
                            "line": {"width": 2, "color": MISCLASSIFIED_COLOUR}})
+    data += _boundary_key(task, palette, class_names, zrange, discretize)
     layout = _base_layout(height, images=[image], shapes=shapes,
                           title={"text": title or "", "x": 0.02},
                           xaxis={"range": [float(xs[0]), float(xs[-1])],
@@ -133,6 +134,33 @@ def boundary_figure(xs, ys, values, task, *, palette=PALETTES["classic"], discre
         layout["margin"] = {**layout["margin"], "t": layout["margin"]["t"] + 26}
         layout["title"].update(y=1, yref="container", yanchor="top", pad={"t": 8})
     return {"data": data, "layout": layout}
+
+
+def _boundary_key(task, palette, class_names, zrange, discretize) -> list:
+    """What the background's colours mean: a colour scale (a binary class's probability, or
+    the regression output), or one legend entry per class (multi-class, or discretized).
+
+    Empty traces, so they never change between frames and cost Plotly.react nothing.
+    """
+    names = list(class_names or [])
+    if task == "multiclass" or (discretize and task == "binary"):
+        k = len(names) if names else (2 if task == "binary" else len(palette))
+        names = names or [f"class {i}" for i in range(k)]
+        return [{"type": "scatter", "mode": "markers", "name": names[i], "x": [None],
+                 "y": [None], "hoverinfo": "skip", "legendgroup": "classes",
+                 "marker": {"symbol": "square", "size": 11, "color": palette[i]}}
+                for i in range(min(k, len(palette)))]
+    if task == "binary":
+        low, high, label = 0.0, 1.0, f"P({names[1] if len(names) > 1 else 'class 1'})"
+        ticks = {"tickvals": [0, 0.5, 1], "ticktext": ["0", "0.5", "1"]}
+    else:
+        (low, high), label, ticks = zrange, "output", {"nticks": 5}
+    return [{"type": "scatter", "mode": "markers", "name": label, "x": [None], "y": [None],
+             "hoverinfo": "skip", "showlegend": False,
+             "marker": {"color": [low, high], "cmin": low, "cmax": high,
+                        "colorscale": _diverging(palette), "showscale": True,
+                        "colorbar": {"title": {"text": label, "side": "right"}, "thickness": 12,
+                                     "len": 0.75, "outlinewidth": 0, **ticks}}}]
 
 
 def _points_trace(name, points, task, palette, symbol, class_names, zrange):
@@ -231,15 +259,18 @@ def loss_figure(history: dict, *, metric: str = "accuracy", log_y=False, best_ep
         shapes.append({"type": "line", "xref": "x", "yref": "paper", "x0": best_epoch,
                        "x1": best_epoch, "y0": 0, "y1": 1,
                        "line": {"color": "#2a9d3f", "width": 2, "dash": "dot"}})
+    # The metric's axis is on its panel's right: on the left, its title and ticks sat on the
+    # end of the loss lines when the chart was narrow.
     layout = _base_layout(
         height, shapes=shapes, hovermode="x unified",
+        margin={"l": 55, "r": 50, "t": 40, "b": 45},
         xaxis={"domain": [0, 0.6], "title": {"text": "epoch"}, "rangemode": "nonnegative"},
         yaxis={"title": {"text": "loss"}, "type": "log" if log_y else "linear"},
-        xaxis2={"domain": [0.72, 1], "title": {"text": "epoch"}, "anchor": "y2",
+        xaxis2={"domain": [0.68, 1], "title": {"text": "epoch"}, "anchor": "y2",
                 "rangemode": "nonnegative"},
         # No "range" key at all for R²: a null range drew once, then Plotly.react threw
         # ("container is not an object") on every redraw and the chart stayed empty.
-        yaxis2={"title": {"text": label}, "anchor": "x2",
+        yaxis2={"title": {"text": label}, "anchor": "x2", "side": "right",
                 **({"range": [0, 1.02]} if metric == "accuracy" else {})},
         annotations=[] if best_epoch is None else [
             {"x": best_epoch, "y": 1, "xref": "x", "yref": "paper", "text": "best",
@@ -260,7 +291,7 @@ def _axis_key(kind, i):
 def weights_figure(weights: list, *, bins=24, palette=PALETTES["classic"], height=220) -> dict:
     """A histogram of each layer's weights, side by side (layer 1 = input to first hidden)."""
     data, layout = [], _base_layout(height, showlegend=False, bargap=0.05,
-                                    margin={"l": 40, "r": 10, "t": 30, "b": 30})
+                                    margin={"l": 50, "r": 10, "t": 30, "b": 45})
     annotations = []
     for i, (W, domain) in enumerate(zip(weights, _domains(len(weights)))):
         w = np.asarray(W, np.float64).ravel()
@@ -273,8 +304,11 @@ def weights_figure(weights: list, *, bins=24, palette=PALETTES["classic"], heigh
                      "marker": {"color": colours}, "xaxis": f"x{i + 1}", "yaxis": f"y{i + 1}",
                      "hovertemplate": "w ≈ %{x:.3g}: %{y} weights<extra></extra>"})
         layout[_axis_key("xaxis", i)] = {"domain": domain, "anchor": f"y{i + 1}",
-                                         "zeroline": True, "tickfont": {"size": 10}}
-        layout[_axis_key("yaxis", i)] = {"anchor": f"x{i + 1}", "showticklabels": i == 0}
+                                         "zeroline": True, "tickfont": {"size": 10}, "nticks": 4,
+                                         "title": {"text": "weight", "font": {"size": 11}}}
+        layout[_axis_key("yaxis", i)] = {"anchor": f"x{i + 1}", "showticklabels": i == 0,
+                                         **({"title": {"text": "how many",
+                                                       "font": {"size": 11}}} if i == 0 else {})}
         annotations.append({"text": f"layer {i + 1} ({W.shape[0]}→{W.shape[1]})",
                             "x": sum(domain) / 2, "y": 1.0, "xref": "paper", "yref": "paper",
                             "showarrow": False, "yanchor": "bottom", "font": {"size": 11}})
@@ -296,12 +330,14 @@ def health_figure(history: dict, *, n_layers: int, palette=PALETTES["classic"],
         if np.isfinite(values).any():
             data.append(line(name, epoch, values, "#555", dash, "2"))
     layout = _base_layout(
-        height, margin={"l": 50, "r": 10, "t": 20, "b": 30},
+        height, margin={"l": 55, "r": 50, "t": 20, "b": 45},
         xaxis={"domain": [0, 0.56], "title": {"text": "epoch"}, "rangemode": "nonnegative"},
         yaxis={"title": {"text": "gradient norm"}, "type": "log", "exponentformat": "power"},
-        xaxis2={"domain": [0.76, 1], "title": {"text": "epoch"}, "anchor": "y2",
+        xaxis2={"domain": [0.66, 1], "title": {"text": "epoch"}, "anchor": "y2",
                 "rangemode": "nonnegative"},
-        yaxis2={"title": {"text": "fraction of units"}, "anchor": "x2", "range": [0, 1]})
+        # On its panel's right, like the loss chart's metric: not on the gradient lines.
+        yaxis2={"title": {"text": "share of units"}, "anchor": "x2", "range": [0, 1],
+                "side": "right"})
     return {"data": data, "layout": layout}
 
 
@@ -336,14 +372,27 @@ def network_figure(weights: list, biases: list, *, input_names=None, output_name
     shown, total = len(links["w"]), sum(W.size for W in weights)
     reach = max(float(np.abs(links["w"]).max(initial=0.0)), 1e-9)
     data = _link_traces(links, reach, palette, width_scale)
+    data += _network_key(palette, width_scale)
     data.append(_link_hover(links))
     data.append(_node_trace(sizes, pos, biases, names, palette))
     title = "" if shown == total else f"strongest {shown} of {total} weights shown"
-    layout = _base_layout(height, showlegend=False, title={"text": title, "x": 0.02},
+    layout = _base_layout(height, title={"text": title, "x": 0.02},
                           margin={"l": 10, "r": 10, "t": 30 if title else 10, "b": 10},
+                          legend={"orientation": "h", "y": -0.02, "yanchor": "top", "x": 0,
+                                  "itemclick": False, "itemdoubleclick": False},
                           xaxis={"visible": False, "range": [-0.4, len(sizes) - 0.6]},
                           yaxis={"visible": False, "range": [-0.08, 1.08]})
     return {"data": data, "layout": layout}
+
+
+def _network_key(palette, width_scale) -> list:
+    """Legend entries saying what a link's colour and width (and a node's colour) mean."""
+    def entry(name, colour, width):
+        return {"type": "scatter", "mode": "lines", "name": name, "x": [None], "y": [None],
+                "hoverinfo": "skip", "line": {"color": colour, "width": width}}
+    return [entry("positive weight or bias", palette[1], 3),
+            entry("negative", palette[0], 3),
+            entry("thicker: larger |weight|", "#888", 0.5 + width_scale)]
 
 
 def _node_names(sizes, input_names, output_names):
@@ -393,6 +442,7 @@ def _link_traces(links, reach, palette, width_scale, levels=4):
             xy = np.full((len(seg) * 3, 2), np.nan, np.float32)
             xy[0::3], xy[1::3] = seg[:, 0], seg[:, 1]
             traces.append({"type": "scatter", "mode": "lines", "x": xy[:, 0], "y": xy[:, 1],
+                           "showlegend": False,
                            "line": {"color": colour, "width": 0.5 + width_scale * (lv + 1) / levels},
                            "opacity": 0.35 + 0.6 * (lv + 1) / levels, "hoverinfo": "skip"})
     return traces
@@ -401,7 +451,8 @@ def _link_traces(links, reach, palette, width_scale, levels=4):
 def _link_hover(links):
     mid = links["ends"].mean(axis=1).astype(np.float32)
     text = [f"{label}<br>w = {w:.4g}" for label, w in zip(links["labels"], links["w"])]
-    return {"type": "scatter", "mode": "markers", "x": mid[:, 0], "y": mid[:, 1],
+    return {"type": "scatter", "mode": "markers", "showlegend": False,
+            "x": mid[:, 0], "y": mid[:, 1],
             "marker": {"size": 8, "color": "rgba(0,0,0,0)"}, "text": text,
             "hovertemplate": "%{text}<extra></extra>"}
 
@@ -419,6 +470,7 @@ def _node_trace(sizes, pos, biases, names, palette):
             b = float(biases[layer - 1][k])
             text.append(f"{name}<br>bias = {b:.4g}")
             colours.append(palette[1] if b > 0 else palette[0])
-    return {"type": "scatter", "mode": "markers", "x": xy[:, 0], "y": xy[:, 1], "text": text,
+    return {"type": "scatter", "mode": "markers", "showlegend": False,
+            "x": xy[:, 0], "y": xy[:, 1], "text": text,
             "hovertemplate": "%{text}<extra></extra>",
             "marker": {"size": 16, "color": colours, "line": {"width": 1.5, "color": "#333"}}}

@@ -27,7 +27,12 @@ def test_boundary_figure_is_valid_and_colours_by_probability(trainer):
                                  test=points)
     go.Figure(fig)  # raises if any property is invalid
     names = [t["name"] for t in fig["data"]]
-    assert names == ["train", "test", "misclassified"]
+    assert names == ["train", "test", "misclassified", "P(class 1)"]
+    # The key: a colour scale from class 0's colour (P = 0) to class 1's (P = 1).
+    key = fig["data"][-1]["marker"]
+    assert key["showscale"] and (key["cmin"], key["cmax"]) == (0, 1)
+    assert key["colorscale"][0][1] == charts.PALETTES["classic"][0]
+    assert key["colorscale"][-1][1] == charts.PALETTES["classic"][1]
     # Misclassified points, once as training and once as test points, get a cross each.
     wrong = points[0][points[2] != points[1]]
     crosses = fig["layout"]["shapes"][0]["path"]
@@ -215,3 +220,32 @@ def test_a_boundary_title_gets_a_line_of_its_own_above_the_legend():
     assert (legend["y"], legend["yanchor"]) == (1.02, "bottom")  # on the plot's top edge
     # The margin above the plot holds the legend's row (~20 px) and the title's (~25 px).
     assert titled["layout"]["margin"]["t"] >= plain["layout"]["margin"]["t"] + 20 >= 60
+
+
+def test_every_boundary_has_a_key_to_its_colours():
+    xs = ys = np.linspace(-1, 1, 4)
+    three = np.full((4, 4, 3), 1 / 3)
+    fig = charts.boundary_figure(xs, ys, three, "multiclass", class_names=["a", "b", "c"])
+    go.Figure(fig)
+    entries = [t for t in fig["data"] if t.get("legendgroup") == "classes"]
+    assert [(t["name"], t["marker"]["color"]) for t in entries] == list(
+        zip("abc", charts.PALETTES["classic"][:3]))
+    fig = charts.boundary_figure(xs, ys, np.zeros((4, 4)), "regression", zrange=(-2.5, 2.5))
+    go.Figure(fig)
+    key = fig["data"][-1]["marker"]
+    assert (key["cmin"], key["cmax"]) == (-2.5, 2.5) and key["colorbar"]["title"]["text"] == "output"
+
+
+def test_the_network_and_the_weights_say_what_their_marks_mean(trainer):
+    model = trainer.model
+    fig = charts.network_figure(model.weights, model.biases)
+    go.Figure(fig)
+    key = [t for t in fig["data"] if t.get("showlegend") is not False]
+    assert [(t["name"], t["line"]["color"]) for t in key[:2]] == [
+        ("positive weight or bias", charts.PALETTES["classic"][1]),
+        ("negative", charts.PALETTES["classic"][0])]
+    assert "thicker" in key[2]["name"] and key[2]["line"]["width"] > key[0]["line"]["width"]
+    fig = charts.weights_figure(trainer.layer_weights())
+    titles = [axis["title"]["text"] for name, axis in fig["layout"].items()
+              if name.startswith(("xaxis", "yaxis")) and "title" in axis]
+    assert titles.count("weight") == len(trainer.layer_weights()) and "how many" in titles

@@ -84,7 +84,8 @@ def test_a_link_and_the_copy_link_reproduce_the_run_in_fresh_browsers():
         teacher.reload()  # a reload trains back to the epoch the address says
         assert np.array_equal(_shows(teacher, 30), _oracle(LINK, 30))
 
-        teacher.get_by_text("Share this run").click()  # 'Open at epoch 30' is ticked already
+        # The share pop-over beside the title; 'Open at epoch 30' is ticked already.
+        teacher.get_by_test_id("stMainBlockContainer").get_by_role("button", name="Share").click()
         code = teacher.locator("[data-testid='stCode'] code").first
         wait_until(lambda: "at=30" in code.inner_text(), what="the copy link to carry at=30")
         shared = code.inner_text().strip()

@@ -28,12 +28,6 @@ def _run(at):
     return at.session_state["train.run"]
 
 
-def _playing(at, scope="train"):
-    """Whether the scope's run is what the scope plays (the one flag ui/live.py keeps)."""
-    return (f"{scope}.playing" in at.session_state
-            and at.session_state[f"{scope}.playing"] is at.session_state[f"{scope}.run"].trainer)
-
-
 def _click(at, key):
     at.button(key=key).click().run()
     assert not at.exception, at.exception
@@ -64,7 +58,7 @@ def test_every_dataset_loss_and_optimizer_runs(dataset):
 def test_play_ticks_pause_stops_step_adds_one():
     at = _app()
     _click(at, "train.play")
-    assert _playing(at)
+    assert _run(at).playing
     first = epoch_counter(at)
     at.run()  # one more tick
     assert epoch_counter(at) > first > 0
@@ -72,7 +66,7 @@ def test_play_ticks_pause_stops_step_adds_one():
     paused = epoch_counter(at)
     at.run()
     at.run()
-    assert epoch_counter(at) == paused and not _playing(at)
+    assert epoch_counter(at) == paused and not _run(at).playing
     _click(at, "train.step")
     assert epoch_counter(at) == paused + 1
     assert len(_run(at).trainer.history) == paused + 2  # every epoch recorded, epoch 0 too
@@ -132,7 +126,7 @@ def test_a_classifier_whose_loss_blows_up_is_shown_as_diverged():
     errors = [e.value for e in at.error]
     assert any(e.startswith("Diverged at epoch") and "blew up" in e and "lower the learning "
                "rate" in e for e in errors), errors
-    assert not _playing(at) and _run(at).trainer.status == "diverged"
+    assert not _run(at).playing and _run(at).trainer.status == "diverged"
 
 
 def test_a_huge_learning_rate_shows_the_divergence_message_and_pauses():
@@ -145,7 +139,7 @@ def test_a_huge_learning_rate_shows_the_divergence_message_and_pauses():
     assert any(e.startswith("Diverged at epoch") and "try a smaller learning rate" in e
                for e in errors), errors
     run = _run(at)
-    assert not _playing(at) and np.isfinite(run.trainer.model.theta).all()
+    assert not run.playing and np.isfinite(run.trainer.model.theta).all()
     assert at.button(key="train.play").disabled
 
 
@@ -155,7 +149,7 @@ def test_epoch_limit_stops_playing_with_a_message():
     _click(at, "train.play")
     for _ in range(3):
         at.run()
-    assert epoch_counter(at) == 3 and not _playing(at)
+    assert epoch_counter(at) == 3 and not _run(at).playing
     notice = [i.value for i in at.info if "Reached the epoch limit (3)" in i.value]
     assert notice and "raise the Epoch limit" in notice[0]
     # Doing what it says goes on.
@@ -173,7 +167,7 @@ def test_charts_carry_the_runs_numbers():
     charts = live_charts(at)
     trainer = _run(at).trainer
     boundary = charts["train.boundary"]
-    assert [t["name"] for t in boundary["data"]] == ["train", "test", "misclassified"]
+    assert [t["name"] for t in boundary["data"]] == ["train", "test", "misclassified", "P(orange)"]
     assert all(t["type"] == "scatter" for t in boundary["data"])  # SVG: a new frame moves no point
     assert len(boundary["data"][0]["x"]) == len(trainer.dataset.X_train)
     assert boundary["layout"]["images"][0]["source"].startswith("data:image/png;base64,")
@@ -230,19 +224,33 @@ def test_removed_layers_keep_their_widths():
     assert _run(at).trainer.config.hidden == (8, 5)
 
 
-def test_projector_mode_stacks_the_charts_full_width():
-    # Side by side, projector mode's larger type left each chart's plot a sliver.
-    def charts_in_columns(at):
-        return {el.proto.id.rsplit("live_chart:", 1)[-1]
-                for col in at.columns for el in col.get("bidi_component")}
-
+def test_the_metrics_row_shows_the_newest_losses_and_accuracy_every_frame():
+    # The numbers come from the run's own history, after a Step and after a tick of Play.
     at = _app()
-    assert charts_in_columns(at) == {"train.boundary", "train.loss", "train.health",
-                                     "train.network", "train.weights"}
+    for press in ("train.step", "train.play"):  # a run after Play is a tick of training
+        _click(at, press)
+        last = _run(at).trainer.history.last()
+        shown = {m.label: m.value for m in at.metric}
+        assert shown == {"Train loss": f"{last['train_loss']:.4g}",
+                         "Test loss": f"{last['test_loss']:.4g}",
+                         "Train accuracy": f"{last['train_accuracy']:.1%}",
+                         "Test accuracy": f"{last['test_accuracy']:.1%}"}
+    assert _run(at).trainer.epoch > 1
+
+
+def test_a_regression_run_shows_r2_and_the_projector_keeps_the_sentence_in_a_tooltip():
+    at = _app()
+    at.selectbox(key="train.w.dataset").select(
+        next(k for k, d in DATASETS.items() if d.task == "regression")).run()
+    _click(at, "train.step")
+    last = _run(at).trainer.history.last()
+    shown = {m.label: m.value for m in at.metric}
+    assert shown["Test R²"] == f"{last['test_r2']:.3f}"
+    assert any("moves every weight" in c.value for c in at.caption)
     at.toggle(key="display.projector").set_value(True).run()
     assert not at.exception
-    assert charts_in_columns(at) == set()
-    assert set(live_charts(at)) >= {"train.boundary", "train.loss", "train.weights"}
+    assert not any("moves every weight" in c.value for c in at.caption)
+    assert "moves every weight" in at.title[0].help
 
 
 def test_a_penalty_without_a_rate_says_it_does_nothing():

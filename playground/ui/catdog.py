@@ -375,7 +375,7 @@ def show_step(step: teaching.Step, current: Lab, trainer: Trainer, palette) -> N
     elif step.loss_after >= step.loss_before:
         st.info("The step overshot: with this learning rate it moved the weights so far that "
                 "the loss did not fall. A smaller learning rate follows the slope more closely.")
-    left, right = views.chart_columns([3, 2])
+    left, right = views.chart_columns([3, 2], key="catdog-step")
     with left:
         bars = [("before the step", step.p_before), ("after the step", step.p_after)]
         views.static_chart(charts_catdog.probability_figure(bars, names, palette=palette),
@@ -422,7 +422,7 @@ def results(run: state.Run, columns, palette, key: str) -> None:
     trainer = run.trainer
     last = trainer.history.last()
     matrices = teaching.confusions(trainer)
-    left, right = views.chart_columns([2, 3])  # stacked in projector mode: the table needs width
+    left, right = views.chart_columns([2, 3], key="catdog-results")  # stacked when narrow: the table needs width
     with left:
         a, b = st.columns(2)
         a.metric("Training accuracy", f"{last['train_accuracy']:.1%}")

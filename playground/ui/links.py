@@ -154,8 +154,10 @@ def lazy_expander(label: str, key: str, **kwargs):
 def share_box(scope: str, *, base: TrainConfig = links.DEFAULTS) -> None:
     """The link to this run, to copy, with the options a teacher sets for a class."""
     run = state.current_run(scope)
-    box = lazy_expander("Share this run: a link with every setting", f"{scope}.share.open",
-                        icon=":material/link:")
+    # A pop-over, not a box on the page: it waits beside the page's title, out of the charts'
+    # way; like a lazy expander, it is built only once opened.
+    box = st.popover("Share", key=f"{scope}.share.open", on_change="rerun",
+                     icon=":material/link:", help="A link with every setting of this run")
     if not box.open:
         return
     # persist_state on the options: a closed box draws nothing, and Streamlit forgets the value

@@ -52,15 +52,17 @@ def display(scope: str = "train") -> dict:
             "projector": bool(state.value("display.projector", False))}
 
 
-def chart_columns(spec) -> list:
-    """``st.columns(spec)`` for charts side by side; in projector mode, full-width rows instead.
+def chart_columns(spec, *, key: str) -> list:
+    """``st.columns(spec)`` for charts side by side, stacked when the page is too narrow.
 
-    Projector mode's larger type and wider margins left the plots of charts side by side in
-    slivers; stacked, each chart gets the whole width.
+    Charts side by side on a narrow page (the sidebar open at 1024 px, or projector mode's
+    larger type with the sidebar open) were left in slivers; stacked, each gets the whole
+    width. The page's width is known only in the browser, so the columns sit in a container
+    (class ``st-key-charts-<key>``) that a CSS container query stacks below ``STACK_BELOW``
+    (streamlit_app.py's LAYOUT_CSS).
     """
-    if display()["projector"]:
-        return [st.container() for _ in (range(spec) if isinstance(spec, int) else spec)]
-    return st.columns(spec)
+    with st.container(key=f"charts-{key}"):
+        return st.columns(spec)
 
 
 def static_chart(figure, key: str, *, projector: bool = True, **kwargs) -> None:
@@ -116,6 +118,42 @@ def metric_name(trainer) -> str:
     return "r2" if trainer.task == "regression" else "accuracy"
 
 
+def metrics(run: state.Run, *, key: str) -> None:
+    """The newest loss and accuracy (R² for regression), training and test, as numbers.
+
+    One row of four (``st-key-<key>``: LAYOUT_CSS sets the numbers' size); call it in the live
+    fragment's draw, so it changes with every frame.
+    """
+    trainer = run.trainer
+    last = trainer.history.last()
+    metric = metric_name(trainer)
+    with st.container(horizontal=True, key=key, gap="small"):
+        for split, name in (("train", "Train"), ("test", "Test")):
+            st.metric(f"{name} loss", _loss_text(last[f"{split}_loss"]), width="content",
+                      help=METRIC_HELP[split])
+        for split, name in (("train", "Train"), ("test", "Test")):
+            value = last[f"{split}_{metric}"]
+            st.metric(f"{name} {METRIC_LABELS[metric]}", _metric_text(value, metric),
+                      width="content", help=METRIC_HELP[split])
+
+
+METRIC_LABELS = {"accuracy": "accuracy", "r2": "R²"}
+METRIC_HELP = {"train": "On the training points, the ones the network learns from.",
+               "test": "On the test points, never trained on: how well it generalises."}
+
+
+def _loss_text(value: float) -> str:
+    if value != value:
+        return "NaN"
+    return "∞" if np.isinf(value) else f"{value:.4g}"
+
+
+def _metric_text(value: float, metric: str) -> str:
+    if value != value or np.isinf(value):
+        return _loss_text(value)
+    return f"{value:.1%}" if metric == "accuracy" else f"{value:.3f}"
+
+
 def _line_points(run: state.Run) -> int:
     return PLAYING_LINE_POINTS if run.playing else charts.MAX_LINE_POINTS
 
@@ -141,8 +179,15 @@ def health(run: state.Run, *, key: str, height=220) -> None:
         parts.append(f"dead ReLUs: {last['dead_fraction']:.0%}")
     if last["saturated_fraction"] == last["saturated_fraction"]:
         parts.append(f"saturated activations: {last['saturated_fraction']:.0%}")
-    if parts:
-        st.caption(" · ".join(parts))
+    st.caption(HEALTH_CAPTION + (" Now: " + " · ".join(parts) + "." if parts else ""))
+
+
+HEALTH_CAPTION = ("Left: how large each layer's gradient is (log scale); one that sinks towards "
+                  "zero has stopped learning (vanishing), one that shoots up is exploding. "
+                  "Right: the share of hidden units that are dead (a ReLU that outputs 0 for "
+                  "every point) or saturated (tanh or sigmoid stuck at a flat end).")
+WEIGHTS_CAPTION = ("Every weight of each layer, counted by value: orange bars positive, blue "
+                   "negative. Training usually spreads them out from their small start.")
 
 
 def weights(run: state.Run, *, key: str, height=240) -> None:
@@ -150,6 +195,7 @@ def weights(run: state.Run, *, key: str, height=240) -> None:
     fig = _throttled(run, key, lambda: charts.weights_figure(
         run.trainer.layer_weights(), palette=palette, height=height))
     live_chart(fig, key=key, height=height)
+    st.caption(WEIGHTS_CAPTION)
 
 
 def network(run: state.Run, *, key: str, height=340) -> None:

@@ -44,6 +44,15 @@ function plotDiv(parent, msg) {
     div.dataset.liveChartKey = msg.key
     parent.appendChild(div)
   }
+  if (!div.__liveChartResize) {
+    // Plotly's "responsive" follows the window only: closing the sidebar, or chart columns that
+    // stack on a narrow page, change the chart's width with no window resize, and the plot kept
+    // its old width (cut off at the column's edge).
+    div.__liveChartResize = new ResizeObserver(() => {
+      if (div._fullLayout && window.Plotly) window.Plotly.Plots.resize(div)
+    })
+    div.__liveChartResize.observe(div)
+  }
   div.style.height = `${msg.height}px` // fixed, so the page does not jump while loading
   return div
 }
@@ -146,7 +155,11 @@ export default async function liveChart({ data, parentElement }) {
     return
   }
   const div = plotDiv(parentElement, msg)
-  const cleanup = () => window.Plotly?.purge(div)
+  const cleanup = () => {
+    div.__liveChartResize?.disconnect()
+    div.__liveChartResize = null
+    window.Plotly?.purge(div)
+  }
   const template = msg.theme ? themeTemplate(parentElement) : undefined
   // Python re-sent the figure last asked for (a chart the page redraws less often than every
   // tick): nothing to do.
