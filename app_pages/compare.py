@@ -4,7 +4,7 @@ import streamlit as st
 
 from playground import compare
 from playground.datasets import DATASETS
-from playground.ui import labs, state
+from playground.ui import compare_page, state
 
 st.title("Compare runs")
 st.caption("Same data, same initial weights, one setting changed: whatever differs in the curves "
@@ -39,7 +39,7 @@ with st.container(border=True):
                  key="labs.compare.start", disabled=len(values) < 2, width="stretch",
                  help="Builds one run per value from the Train page's settings (replacing the "
                       "previous sweep; pinned runs stay)."):
-        error = labs.start_sweep(base, field, sorted(values, key=sweep.choices(
+        error = compare_page.start_sweep(base, field, sorted(values, key=sweep.choices(
             trainer.task, n_train).index), epochs, state.dataset("train"))
         if error:
             st.error(f"The sweep was not started: {error}")
@@ -49,11 +49,11 @@ with st.container(border=True):
                   key="labs.compare.pin", width="stretch",
                   help="Keep a frozen copy of the Train page's run (its curves and weights) to "
                        "compare with; train on, change a setting, and pin again."):
-        error = labs.pin_train_run()
+        error = compare_page.pin_train_run()
         if error:
             st.error(error)
 
-labs.sweep_timeline()
+compare_page.sweep_timeline()
 options = st.columns([2, 1, 1], vertical_alignment="bottom")
 metric = "r2" if trainer.task == "regression" else "accuracy"
 column = options[0].selectbox(
@@ -69,9 +69,8 @@ target = options[2].number_input("Target loss", 1e-4, 10.0, value=0.1, step=0.05
                                  help="The table counts the epochs each run needs to reach it.")
 
 
-def draw() -> None:
-    runs = labs.entries()
-    comp = labs.comparison()
+def draw(comp) -> None:
+    runs = compare_page.entries()
     if not runs:
         st.info("No runs yet: start a sweep, or pin the Train page's run.")
         return
@@ -91,11 +90,11 @@ def draw() -> None:
                for k in rows[0] if "loss" in k and "epochs" not in k}
     st.dataframe(rows, hide_index=True, width="stretch",
                  column_config={**formats, "run": st.column_config.TextColumn(width="medium")})
-    labs.overlay(runs, column=column, log_y=log_y, target=target, key="labs.compare.curves")
+    compare_page.overlay(runs, column=column, log_y=log_y, target=target, key="labs.compare.curves")
     st.caption("Solid: the sweep's runs; dotted: pinned runs. A run that diverges stops with a "
                "red cross; its boundary below shows its last finite weights.")
     if all(DATASETS.get(e.trainer.dataset.key) for e in runs):
-        labs.boundary_grid(runs, key="labs.compare.boundaries")
+        compare_page.boundary_grid(runs, key="labs.compare.boundaries")
 
 
-labs.sweep_live(draw)
+compare_page.sweep_live(draw)

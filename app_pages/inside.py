@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from playground import charts_labs
-from playground.ui import labs, live, state, views
+from playground import charts_labs, inside
+from playground.ui import live, state, views
 from playground.ui.live_chart import live_chart
 
 st.title("Inside the network")
@@ -38,8 +38,8 @@ def draw(run: state.Run) -> None:
     trainer = run.trainer
     palette = views.display()["palette"]
     st.subheader("Every neuron over the input plane")
-    xs, ys, values = labs.layers_on_plane(trainer)
-    rows = labs.thumbnail_rows(trainer, values)
+    xs, ys, values = inside.layers_on_plane(trainer)
+    rows = inside.thumbnail_rows(trainer, values)
     fig = charts_labs.thumbnails_figure(xs, ys, rows, palette=palette)
     live_chart(fig, key="labs.inside.thumbnails", height=fig["layout"]["height"])
     st.caption("Blue: low output, orange: high, white: the middle (0 for tanh, ReLU and linear "
@@ -52,14 +52,14 @@ def draw(run: state.Run) -> None:
                 "there is no hidden space to look at. Add a layer on the Train page.")
         return
     st.subheader(f"The plane as layer {layer + 1} sees it")
-    lines, points, titles, boundary = labs.warp(trainer, layer, dims)
+    lines, points, titles, boundary = inside.warp(trainer, layer, dims)
     width = hidden[layer]
     how = ("its neurons' outputs are the coordinates" if width == dims else
            f"its {width} neurons' outputs, projected onto the {dims} directions in which the "
            "training points spread most (PCA)")
     fig = charts_labs.warped_figure(lines, points, trainer.dataset.y_train, task=trainer.task,
                                     palette=palette, axis_titles=titles, boundary=boundary,
-                                    zrange=labs_zrange(trainer))
+                                    zrange=inside.colour_range(trainer))
     live_chart(fig, key="labs.inside.warped", height=fig["layout"]["height"])
     st.caption(f"Every grey line was a straight line of the input plane; {how}. The layer "
                "stretches and folds the plane until the classes can be cut apart"
@@ -68,12 +68,6 @@ def draw(run: state.Run) -> None:
     if width > 3:
         st.caption("Tip: a hidden layer of 2 or 3 neurons is shown exactly, without a "
                    "projection (e.g. hidden layers 8, 2 on the Train page).")
-
-
-def labs_zrange(trainer):
-    y = trainer.dataset.y_train
-    reach = float(abs(y).max()) if trainer.task == "regression" else 1.0
-    return (-reach, reach)
 
 
 live.live(SCOPE, draw)

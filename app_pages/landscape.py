@@ -8,7 +8,7 @@ from playground.datasets import DATASETS
 from playground.losses import LOSSES
 from playground.optimizers import OPTIMIZER_LABELS
 from playground.text import count
-from playground.ui import labs, state
+from playground.ui import landscape_page, state
 from playground.ui.live_chart import live_chart
 
 st.title("The loss landscape")
@@ -56,11 +56,11 @@ def slice_view() -> None:
     kind = cols[4].radio("Draw as", ["contour", "surface"], horizontal=True,
                          key="labs.landscape.kind",
                          persist_state="session", format_func=str.capitalize)
-    job, error = labs.slice_job(trainer, directions, resolution, span, seed)
+    job, error = landscape_page.slice_job(trainer, directions, resolution, span, seed)
     if error:
         st.info(f"No path to follow yet: {error}.")
         return
-    labs.slice_progress(job, lambda j: draw_slice(j, trainer, kind))
+    landscape_page.slice_progress(job, lambda j: draw_slice(j, trainer, kind))
 
 
 def draw_slice(job, trainer, kind) -> None:
@@ -107,9 +107,9 @@ def exact_view() -> None:
         f"data, so {fits}. Its loss is a function of (w1, w2) alone: the picture is the "
         "**whole** surface, and the line is the exact weights after every step of the "
         "optimizer.")
-    run = labs.two_weight_run(settings)
-    labs.two_weight_timeline(run)
-    labs.two_weight_live(draw_exact)
+    run = landscape_page.two_weight_run(settings)
+    landscape_page.two_weight_timeline(run)
+    landscape_page.two_weight_live(run, draw_exact)
 
 
 def _task(dataset: str) -> str:
@@ -153,8 +153,8 @@ def two_weight_settings() -> dict:
 
 
 def draw_exact(run) -> None:
-    box = labs.two_weight_box(run)
-    ws, surface, path_loss = labs.two_weight_surface(run, box)
+    ws, surface = run.surface(run.box())
+    path_loss = run.path_losses()
     fig = charts_labs.landscape_figure(
         ws, ws, surface, path=run.path, path_loss=path_loss,
         path_labels=[f"step {s}" for s in run.steps], mark_lowest=True,

@@ -11,8 +11,7 @@ seconds or so, changes the learning rate, or presses Pause, then Step, then Play
 what the server sent it: the page's "Epoch N", the boundary chart's frames, how long Pause took
 to show Play again (and how many epochs were trained after it was pressed), the longest wait
 for a frame while playing, websocket closes, and students stuck (a page that did not answer a
-press within 30 s, or did not open within 120 s: Streamlit drops a session whose send queue
-reaches 500 messages and leaves its websocket open, so a stuck page gets no close either).
+press within 30 s, or did not open within 120 s; such a student stops there).
 
 Around the students, per N: the time a NEWCOMER's Train page takes to its first chart while the
 N play (and on the idle server, for the ratio), optionally the same for a real Chromium page
@@ -70,7 +69,7 @@ class Student:
     session: Session | None = None
     opened_in: float | None = None  # seconds from connect to the page's first full run
     playing_s: float = 0.0
-    epochs: int = 0  # trained while playing (each Play to the next Pause)
+    epochs: int = 0  # trained while playing (each Play to the next Pause pressed)
     frames: int = 0  # boundary frames received while playing
     steps: int = 0
     lr_changes: int = 0
@@ -170,6 +169,7 @@ async def press_pause(s: Session, student: Student) -> None:
     played_from, epoch_at_play, frames_at_play = student.since
     student.note_gap(sent)
     student.playing = False
+    student.epochs += epoch_at_pause - epoch_at_play  # counted even if Pause gets no answer
     student.playing_s += sent - played_from
     student.frames += s.stats.frames[BOUNDARY] - frames_at_play
     await s.click(PAUSE_KEY)
@@ -178,7 +178,6 @@ async def press_pause(s: Session, student: Student) -> None:
     student.pause_s.append(time.monotonic() - sent)
     stopped = s.stats.epoch or 0
     student.after_pause.append(stopped - epoch_at_pause)
-    student.epochs += stopped - epoch_at_play
 
 
 async def change_rate(s: Session, student: Student, rng: random.Random) -> None:

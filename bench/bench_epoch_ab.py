@@ -9,6 +9,12 @@ rounds and the ratio after / before. A workload's timing is ``Trainer.run(epochs
 epochs after one warm-up epoch, with the full per-epoch measurement the pages need, and, for the
 sliced line, ``run(seconds=0.05)`` calls as the page's ticks make them. A report, never a
 pass/fail test.
+
+Measured 2026-12-04 on the shared 2-core machine (load 4-5 from other jobs: the same workload
+varied 2x between runs, so ratios within ~15 % are noise): before 66c71e5, after f8f2eba, 5
+rounds: default 0.422 -> 0.433 ms/epoch, 2-64-64-1 batch 10 1.011 -> 1.078, full batch
+2-64-64-1 2.697 -> 2.552, 8 x 128 batch 10 99.7 -> 99.0; 0.05 s ticks on 8 x 128: the longest
+call 120 ms -> 50 ms (the epoch used to be one piece).
 """
 
 from __future__ import annotations
@@ -72,11 +78,14 @@ def main(argv=None):
     parser.add_argument("--before", required=True, type=Path)
     parser.add_argument("--after", type=Path, default=Path(__file__).resolve().parent.parent)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--only", default="", help="run the workloads whose name has this")
     args = parser.parse_args(argv)
     print(f"before: {args.before}  after: {args.after}  (medians of {args.rounds} rounds)")
     print(f"{'workload':<46} {'before ms/epoch':>16} {'after ms/epoch':>15} {'after/before':>13}"
           f" {'longest call (before / after)':>30}")
     for name, workload in WORKLOADS.items():
+        if args.only not in name:
+            continue
         runs = {"before": [], "after": []}
         for _ in range(args.rounds):
             runs["before"].append(once(args.before, workload))

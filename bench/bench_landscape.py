@@ -7,7 +7,7 @@ noise=0.2, random_state=0), batch 32, SGD momentum 0.9, lr 0.03, all 1000 points
 trains ``--epochs`` epochs first, so there is a path to project. Then, per resolution, the whole
 slice (every grid point and every kept epoch's loss) is computed ``--reps`` times, interleaved
 across resolutions so a noisy neighbour hits each alike; the table shows the median and the
-fastest. "longest chunk" is the longest single ``advance(seconds=BUDGET)`` call seen while the
+fastest. "longest chunk" is the longest single ``run(seconds=BUDGET)`` call seen while the
 page-sized chunks ran: the most the page waits between two progress-bar updates.
 Last, the exact surface of the two-weight model as its page draws it (81 x 81, 160 points).
 
@@ -51,7 +51,7 @@ def w2_trainer(epochs: int) -> Trainer:
 def whole(trainer, resolution) -> float:
     job = SliceJob(trainer, "filter", resolution=resolution)
     start = time.perf_counter()
-    job.advance()
+    job.finish()
     return time.perf_counter() - start
 
 
@@ -60,7 +60,7 @@ def longest_chunk(trainer, resolution) -> tuple[float, int]:
     longest, chunks = 0.0, 0
     while not job.done:
         start = time.perf_counter()
-        job.advance(seconds=BUDGET)
+        job.run(seconds=BUDGET)
         longest, chunks = max(longest, time.perf_counter() - start), chunks + 1
     return longest, chunks
 

@@ -5,7 +5,7 @@ from one base config. Every other setting is the base's, and none of the swept s
 the data or the initial weights, so the runs start from the same points and the same weights
 (``Comparison`` checks this, bit for bit): any difference in their curves comes from the setting.
 
-The runs train in lockstep by epoch: each call of ``advance`` trains the run that is furthest
+The runs train in lockstep by epoch: each call of ``run`` trains the run that is furthest
 behind, one epoch at a time, until the time budget is spent; so the curves grow together and the
 one budget is shared however many runs there are. A run that diverges stops where it diverged and
 is reported so (the trainer keeps its last finite weights); the others go on.
@@ -164,13 +164,13 @@ class Comparison:
         ready = [t.epoch for t in self.trainers if t.can_train]
         return min(ready) if ready else max(t.epoch for t in self.trainers)
 
-    def advance(self, seconds: float | None = None, epochs: int | None = None) -> int:
-        """Train the runs in lockstep for about ``seconds`` or until each did ``epochs`` more.
+    def run(self, epochs: int | None = None, seconds: float | None = None) -> int:
+        """Train the runs in lockstep until each did ``epochs`` more or ``seconds`` are spent.
 
-        Always trains the slowest run that can train, at least one unit of work (see
+        The run furthest behind always trains next, at least one unit of work (see
         ``Trainer.run``: a big network's epoch goes in pieces, each run's under way until its
-        next turn, so ``seconds`` holds however big the networks). Returns the number of epochs
-        completed in all.
+        next turn, so ``seconds`` holds however big the networks). With neither limit one epoch
+        runs (as ``Trainer.run`` does). Returns the number of epochs completed in all.
         """
         start, done = time.perf_counter(), 0
         goal = None if epochs is None else {id(t): t.epoch + epochs for t in self.trainers}
@@ -182,6 +182,8 @@ class Comparison:
             left = None if seconds is None else seconds - (time.perf_counter() - start)
             done += len(min(ready, key=lambda t: t.epoch).run(epochs=1, seconds=left))
             if seconds is not None and time.perf_counter() - start >= seconds:
+                break
+            if epochs is None and seconds is None:
                 break
         return done
 
@@ -218,12 +220,24 @@ def epochs_to_reach(losses, target: float, epochs=None) -> int | None:
     return int(hits[0] if epochs is None else epochs[hits[0]])
 
 
+def diverged_at(trainer: Trainer) -> int | None:
+    """The epoch at which the run blew up (its last finite weights are one before), or None."""
+    return trainer.epoch + 1 if trainer.status == DIVERGED else None
+
+
+def target_reach(trainers) -> float:
+    """The largest |target| over the regression runs' training data (1 if there are none):
+    one colour range for every regression map of a comparison."""
+    targets = [t.dataset.y_train for t in trainers if t.task == "regression"]
+    return float(np.abs(np.concatenate(targets)).max()) or 1.0 if targets else 1.0
+
+
 def status_text(trainer: Trainer) -> str:
     """'training', 'diverged at epoch k', 'stopped early', or 'done'."""
     if trainer.status == READY:
         return "training"
     if trainer.status == DIVERGED:
-        return f"diverged at epoch {trainer.epoch + 1}"
+        return f"diverged at epoch {diverged_at(trainer)}"
     return {"stopped": "stopped early", "done": "done"}.get(trainer.status, trainer.status)
 
 

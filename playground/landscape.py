@@ -24,7 +24,7 @@ The path: each kept snapshot ``theta_e`` is projected onto the plane by least sq
 distance from ``c`` that the plane explains (the rest is invisible in the picture).
 
 Cost: one forward pass over the training set per grid point. One MLP is reused and its flat
-``theta`` overwritten in place; the work is chunked (``SliceJob.advance(seconds)``) so a page can
+``theta`` overwritten in place; the work is chunked (``SliceJob.run(seconds=...)``) so a page can
 draw progress between chunks. Batching several grid points into one larger pass was measured and
 was slower: the time goes into tanh over (points x samples x units) values either way.
 
@@ -252,15 +252,22 @@ class SliceJob:
             name, penalty, rate = self._loss
             return float(LOSSES[name].value(out, Y) + rate * self._probe.penalty_value(penalty))
 
-    def advance(self, seconds: float | None = None) -> bool:
-        """Compute grid points (row by row), then the path's losses, for about ``seconds``.
+    @property
+    def can_train(self) -> bool:
+        """Whether there is work left (the timeline's word for it: a slice "trains" until done)."""
+        return not self.done
 
-        At least one point is computed per call; ``seconds=None`` finishes the job. Returns
-        whether the job is done.
+    def run(self, epochs: int | None = None, seconds: float | None = None) -> int:
+        """Compute up to ``epochs`` loss evaluations, or until ``seconds`` are spent.
+
+        One evaluation is one pass over the training set, as an epoch is: the grid points row
+        by row, then the path's losses. With neither limit one point is computed (as
+        ``Trainer.run`` runs one epoch); at least one is whenever work is left. Returns the
+        number of points computed.
         """
-        start, first = time.perf_counter(), self._done
+        start, first, done = time.perf_counter(), self._done, 0
         columns = len(self.alphas)
-        while not self.done:
+        while not self.done and (epochs is None or done < epochs):
             if seconds is not None and self._done > first and \
                     time.perf_counter() - start + self._cost > seconds:
                 break  # the next point would not end in time (the cost model's forward pass)
@@ -273,10 +280,17 @@ class SliceJob:
                 at = k - self.loss.size
                 self.path_loss[at] = self._evaluate(self._thetas[at])
             self._done += 1
+            done += 1
             if seconds is not None and time.perf_counter() - start >= seconds:
                 break
+            if epochs is None and seconds is None:
+                break
         self.seconds += time.perf_counter() - start
-        return self.done
+        return done
+
+    def finish(self) -> None:
+        """Compute whatever is left, in one go (for scripts and tests; a page uses ``run``)."""
+        self.run(epochs=self.total)
 
     @property
     def centre_loss(self) -> float:
@@ -358,6 +372,7 @@ class TwoWeightRun:
     loss : key of LOSSES that suits the task
     optimizer : key of OPTIMIZERS; settings: dict with lr, momentum, rho, beta1, beta2
     batch_size : int; start : (w1, w2); seed : seeds the batch order
+    max_epochs : int, where the walk stops (the weights of a long walk barely move)
 
     Attributes
     ----------
@@ -372,7 +387,7 @@ class TwoWeightRun:
     WEIGHT_LIMIT = 1000.0
 
     def __init__(self, X, Y, *, task="binary", loss="bce", optimizer="sgd", settings=None,
-                 batch_size=None, start=(0.0, 0.0), seed=0):
+                 batch_size=None, start=(0.0, 0.0), seed=0, max_epochs=2000):
         self.X, self.Y = np.asarray(X, np.float64), np.asarray(Y, np.float64)
         self.output, self.loss_name = TWO_WEIGHT_OUTPUT[task], loss
         self.model = MLP((2, 1), "linear", self.output, np.float64)
@@ -384,6 +399,9 @@ class TwoWeightRun:
         self._order = np.random.default_rng(seed)
         self._path, self._steps = [np.array(start, np.float64)], [0]
         self.step_count, self.epoch, self.status = 0, 0, "ready"
+        self.max_epochs = max_epochs
+        self._surface = None  # (box, resolution, ws, surface): the last one asked for
+        self._path_loss = {}  # step number -> loss at that step's weights
 
     @property
     def weights(self) -> np.ndarray:
@@ -400,6 +418,40 @@ class TwoWeightRun:
     def loss(self) -> float:
         """The loss on the whole data at the current weights."""
         return self.model.loss(self.X, self.Y, self.loss_name)
+
+    def box(self, least: float = 4.0) -> float:
+        """Half-width of the (w1, w2) square to draw: room for the whole path, in steps of 2."""
+        reach = float(np.abs(self.path).max()) * 1.15
+        return max(least, 2.0 * np.ceil(reach / 2.0))
+
+    def surface(self, box: float, resolution: int = 81):
+        """(ws, loss over [-box, box]^2 on the grid ws x ws), kept while box and resolution stay."""
+        if self._surface is None or self._surface[:2] != (box, resolution):
+            ws = np.linspace(-box, box, resolution)
+            self._surface = (box, resolution, ws,
+                             exact_surface(self.X, self.Y, self.output, self.loss_name, ws, ws))
+        return self._surface[2], self._surface[3]
+
+    def path_losses(self) -> np.ndarray:
+        """The loss at each kept point of the path, on the whole data.
+
+        Only new steps are computed (a long path would otherwise cost a pass over the data per
+        step on every frame); thinning drops points, so they are matched by step number.
+        """
+        steps, path = self.steps, self.path
+        new = [k for k, s in enumerate(steps) if s not in self._path_loss]
+        if new:
+            with np.errstate(all="ignore"):
+                out = OUTPUT_ACTIVATIONS[self.output](self.X @ path[new].T)
+            fresh = COLUMN_LOSSES[self.loss_name](out, self.Y)
+            self._path_loss.update(zip(steps[new].tolist(), fresh))
+        kept = set(steps.tolist())
+        self._path_loss = {s: v for s, v in self._path_loss.items() if s in kept}
+        return np.array([self._path_loss[s] for s in steps.tolist()])
+
+    @property
+    def can_train(self) -> bool:
+        return self.status == "ready" and self.epoch < self.max_epochs
 
     def run_epoch(self) -> None:
         """One shuffled pass in mini-batches; every step is recorded (thinned past MAX_PATH)."""
@@ -430,10 +482,10 @@ class TwoWeightRun:
     def run(self, epochs: int | None = None, seconds: float | None = None) -> int:
         """Train up to ``epochs`` epochs and/or for about ``seconds``; return the epochs run.
 
-        With neither limit, one epoch runs (as ``Trainer.run`` does).
+        With neither limit, one epoch runs (as ``Trainer.run`` does); never past ``max_epochs``.
         """
         start, done = time.perf_counter(), 0
-        while self.status == "ready" and (epochs is None or done < epochs):
+        while self.can_train and (epochs is None or done < epochs):
             self.run_epoch()
             done += 1
             if seconds is not None and time.perf_counter() - start >= seconds:

@@ -194,6 +194,10 @@ def name_problem(name: str) -> str | None:
 
 # -- 4. showing user text ---------------------------------------------------------------------
 _MD_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation character
+# GFM turns bare addresses into links after escapes are read (http://..., www.x, a@b.c): a
+# zero-width space after the scheme, the 'www' or the '@' keeps them text.
+NO_LINK = "\u200b"
+_AUTOLINK = re.compile(r"(?i)(\b(?:https?|ftp|mailto|xmpp)(?=:)|\bwww(?=\.)|@)")
 
 
 def md_escape(text) -> str:
@@ -202,9 +206,11 @@ def md_escape(text) -> str:
     Every ASCII punctuation character gets a backslash (CommonMark allows that for all of
     them), so no link, image, emphasis, HTML tag, LaTeX ``$``, ``:red[...]`` directive or
     code span can start; line breaks and other control characters become spaces, so no
-    heading or list can start either.
+    heading or list can start either; a zero-width space (``NO_LINK``) after ``http``,
+    ``www`` and ``@`` stops GFM's links of bare addresses.
     """
     flat = re.sub(r"[\x00-\x1f\x7f\u2028\u2029]", " ", str(text))
+    flat = _AUTOLINK.sub("\\1" + NO_LINK, flat)
     return _MD_PUNCTUATION.sub(r"\\\1", flat)
 
 

@@ -779,11 +779,7 @@ class Trainer:
         """(x_min, x_max, y_min, y_max) around all the data on two raw features."""
         key = (tuple(axes), margin)
         if key not in self._bounds:  # the data never changes: once per pair (16 us a frame)
-            X = np.vstack([self.dataset.X_train, self.dataset.X_test])[:, list(axes)]
-            low, high = X.min(axis=0), X.max(axis=0)
-            pad = (high - low) * margin + 1e-9
-            self._bounds[key] = (low[0] - pad[0], high[0] + pad[0], low[1] - pad[1],
-                                 high[1] + pad[1])
+            self._bounds[key] = plane_bounds(self.dataset, axes, margin)
         return self._bounds[key]
 
     @_one_blas_thread
@@ -820,9 +816,30 @@ class Trainer:
         xs = np.linspace(bounds[0], bounds[1], resolution)
         ys = np.linspace(bounds[2], bounds[3], resolution)
         gx, gy = np.meshgrid(xs, ys)
-        raw = np.tile(np.median(self.dataset.X_train, axis=0), (gx.size, 1))
-        raw[:, axes[0]], raw[:, axes[1]] = gx.ravel(), gy.ravel()
-        return xs, ys, self.transform(raw)
+        return xs, ys, self.plane_inputs(np.column_stack([gx.ravel(), gy.ravel()]), axes)
+
+    def plane_inputs(self, points_xy: np.ndarray, axes=(0, 1)) -> np.ndarray:
+        """What the network sees at points (n, 2) of the plane of two raw features.
+
+        The other raw features are held at their training median; derived features and
+        standardisation follow from ``transform``. The one place a plane becomes inputs.
+        """
+        return self.transform(plane_raw(self.dataset, points_xy, axes))
+
+
+def plane_raw(dataset, points_xy: np.ndarray, axes=(0, 1)) -> np.ndarray:
+    """Raw rows for points (n, 2) on two features of ``dataset``, the rest at the training median."""
+    raw = np.tile(np.median(dataset.X_train, axis=0), (len(points_xy), 1))
+    raw[:, axes[0]], raw[:, axes[1]] = points_xy[:, 0], points_xy[:, 1]
+    return raw
+
+
+def plane_bounds(dataset, axes=(0, 1), margin=0.05) -> tuple:
+    """(x_min, x_max, y_min, y_max) around all of ``dataset`` on two raw features."""
+    X = np.vstack([dataset.X_train, dataset.X_test])[:, list(axes)]
+    low, high = X.min(axis=0), X.max(axis=0)
+    pad = (high - low) * margin + 1e-9
+    return (low[0] - pad[0], high[0] + pad[0], low[1] - pad[1], high[1] + pad[1])
 
 
 class _Health:

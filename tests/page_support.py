@@ -48,5 +48,6 @@ def png_pixels(url: str) -> np.ndarray:
 
 
 def unescaped(markdown: str) -> str:
-    """What a Markdown body escaped by ``text.md_escape`` reads as (backslash escapes undone)."""
-    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown)
+    """What a Markdown body escaped by ``text.md_escape`` reads as (backslash escapes and its
+    zero-width spaces undone)."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown).replace("\u200b", "")

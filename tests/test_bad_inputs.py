@@ -605,3 +605,24 @@ def test_md_escape_leaves_no_markdown_and_reads_back_as_the_text(payload):
     assert unescaped(escaped) == payload
     assert text.md_escape("a\n# heading") == "a \\# heading"  # no block can start
     assert "&lt;" in text.plotly_escape(payload) or "<" not in payload
+
+
+def test_an_upload_is_read_once_not_on_every_rerun(monkeypatch):
+    calls = []
+    for name in ("sniff", "read_table"):
+        real = getattr(files, name)
+
+        def counted(*args, _real=real, _name=name):
+            calls.append(_name)
+            return _real(*args)
+        counted.__name__ = name
+        monkeypatch.setattr(files, name, counted)
+    at, _ = _trained()
+    _upload(at, "train.csv_upload", "good.csv", GOOD, "text/csv")
+    _step(at, 3)  # three more runs of the page with the panel open
+    assert calls == ["sniff", "read_table"]
+    chooser = [m for m in at.multiselect if m.key and m.key.startswith("train.csv.")][0]
+    chooser.unselect("x2").run()  # a new choice (refused: one feature), then the first again
+    assert len(_errors(at)) == 1
+    [m for m in at.multiselect if m.key and m.key.startswith("train.csv.")][0].select("x2").run()
+    assert not at.error and calls.count("read_table") == 3 and calls.count("sniff") == 1

@@ -161,7 +161,7 @@ def test_a_sweep_of_big_networks_keeps_its_budget_and_trains_in_lockstep(monkeyp
     monkeypatch.setattr(training, "_clock",
                         lambda: sum(t._timed[1] + t._spent for t in trainers))
     per_batch = cost.batch_seconds(cost.Shape.of(trainers[0].model.sizes), 100)
-    assert comp.advance(seconds=0.05) == 0  # no epoch fits in 0.05 s
+    assert comp.run(seconds=0.05) == 0  # no epoch fits in 0.05 s
     assert sum(t.steps for t in trainers) * per_batch <= 0.05 + cost.QUANTUM
     assert trainers[0].steps > 0 and trainers[1].steps == 0  # the one behind goes on first
 
@@ -175,7 +175,7 @@ def test_a_landscape_slice_of_a_big_network_computes_the_points_that_fit(monkeyp
     assert job._rows < len(trainer.X_train)  # each point in pieces
     monkeypatch.setattr(landscape, "time",
                         types.SimpleNamespace(perf_counter=lambda: job._done * job._cost))
-    job.advance(seconds=3.5 * job._cost)
+    assert job.run(seconds=3.5 * job._cost) == 3
     assert job._done == 3
     centre = job.loss_at(0, 0) if hasattr(job, "loss_at") else job._evaluate(job.centre)
     assert centre == pytest.approx(trainer.history.last()["train_loss"], rel=1e-5)

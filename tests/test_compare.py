@@ -29,7 +29,7 @@ def test_every_sweep_starts_from_identical_weights_and_data(field):
 
 def test_a_run_of_the_sweep_is_the_run_its_config_makes_alone():
     comp = Comparison(BASE, "optimizer", ["sgd", "adam"])
-    comp.advance(epochs=7)
+    comp.run(epochs=7)
     alone = Trainer(BASE.replace(optimizer="adam"))
     alone.run(epochs=7)
     assert np.array_equal(comp.trainers[1].model.theta, alone.model.theta)
@@ -38,18 +38,18 @@ def test_a_run_of_the_sweep_is_the_run_its_config_makes_alone():
 
 def test_runs_advance_in_lockstep():
     comp = Comparison(BASE, "batch_size", [1, 10, 60])
-    comp.advance(seconds=0.0)  # a zero budget: one epoch of the run furthest behind
+    comp.run(seconds=0.0)  # a zero budget: one epoch of the run furthest behind
     assert [t.epoch for t in comp.trainers] == [1, 0, 0]
-    comp.advance(epochs=3)
+    comp.run(epochs=3)
     assert [t.epoch for t in comp.trainers] == [4, 3, 3]
-    comp.advance(seconds=0.2)
+    comp.run(seconds=0.2)
     epochs = [t.epoch for t in comp.trainers]
     assert max(epochs) - min(epochs) <= 1 and comp.epoch == min(epochs)
 
 
 def test_runs_stop_at_the_epoch_limit():
     comp = Comparison(BASE.replace(epochs=5), "lr", [0.01, 0.1])
-    comp.advance(seconds=5.0)
+    comp.run(seconds=5.0)
     assert not comp.can_train
     assert [t.epoch for t in comp.trainers] == [5, 5]
     assert [r["status"] for r in summary(comp.entries, 0.1)] == ["done", "done"]
@@ -58,7 +58,7 @@ def test_runs_stop_at_the_epoch_limit():
 def test_a_diverging_run_is_reported_and_the_others_go_on():
     base = TrainConfig(dataset="plane", n_samples=100, hidden=(4,), epochs=30)
     comp = Comparison(base, "lr", [0.01, 10.0])
-    comp.advance(epochs=30)
+    comp.run(epochs=30)
     calm, wild = comp.trainers
     assert wild.status == "diverged" and calm.epoch == 30
     assert np.isfinite(wild.history["train_loss"]).all()  # the history stops before the blow-up
@@ -69,7 +69,7 @@ def test_a_diverging_run_is_reported_and_the_others_go_on():
 
 def test_summary_reports_final_numbers_and_epochs_to_target():
     comp = Comparison(BASE, "lr", [0.03, 0.3])
-    comp.advance(epochs=20)
+    comp.run(epochs=20)
     rows = summary(comp.entries, target=0.4)
     for row, trainer in zip(rows, comp.trainers):
         last = trainer.history.last()
@@ -124,7 +124,19 @@ def test_a_pinned_copy_does_not_follow_the_original():
 
 def test_the_summary_names_r2_as_a_reader_writes_it():
     comp = Comparison(TrainConfig(dataset="plane", hidden=(3,), n_samples=60), "lr", [0.01, 0.03])
-    comp.advance(epochs=2)
+    comp.run(epochs=2)
     row = summary(comp.entries, target=0.1)[0]
     assert row["train R²"] == comp.trainers[0].history.last()["train_r2"]
     assert "test R²" in row and "train r2" not in row
+
+
+def test_diverged_at_and_the_regression_colour_reach():
+    from playground.compare import diverged_at, target_reach
+    comp = Comparison(TrainConfig(dataset="plane", n_samples=100, hidden=(4,), epochs=30),
+                      "lr", [0.01, 10.0])
+    comp.run(epochs=30)
+    calm, wild = comp.trainers
+    assert diverged_at(calm) is None and diverged_at(wild) == wild.epoch + 1
+    reach = max(abs(calm.dataset.y_train).max(), abs(wild.dataset.y_train).max())
+    assert target_reach(comp.trainers) == reach
+    assert target_reach(Comparison(BASE, "lr", [0.1, 0.3]).trainers) == 1.0  # no regression

@@ -57,6 +57,9 @@ def test_train_pick_an_animal_and_step_on_it():
         wait_until(lambda: _epoch(page) >= 20, what="training to reach epoch 20")
         page.get_by_role("button", name="Pause", exact=True).click()
         page.get_by_role("button", name="Play", exact=True).wait_for()
+        # The button row is drawn before the frame: wait for the counter of the paused page.
+        wait_until(lambda: (m := _match(page, EPOCH)) and "playing" not in m.string,
+                   what="the counter to stop saying 'playing'")
         trained_to = _epoch(page)
 
         # Search the animal box by breed, as a learner would.

@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from playground import landscape
 from playground.config import TrainConfig
 from playground.landscape import (COLUMN_LOSSES, SliceJob, TwoWeightRun, exact_surface,
                                   grid_axis, kept_path, pca_directions, project,
@@ -104,7 +105,7 @@ def test_pca_before_training_says_to_train_first():
 def test_centre_of_the_slice_is_the_current_training_loss():
     trainer = _trainer(epochs=12)
     job = SliceJob(trainer, "filter", resolution=5, span=0.5)
-    job.advance()
+    job.finish()
     current = trainer.model.loss(trainer.X_train, trainer.Y_train, trainer.loss_name)
     assert job.centre_loss == current
     assert job.centre_loss == pytest.approx(trainer.history.last()["train_loss"], rel=1e-6)
@@ -113,7 +114,7 @@ def test_centre_of_the_slice_is_the_current_training_loss():
 def test_slice_points_match_an_independent_forward_pass():
     trainer = _trainer(epochs=8, dtype="float64")
     job = SliceJob(trainer, "layer", resolution=7, span=1.0, seed=3)
-    job.advance()
+    job.finish()
     for j, i in [(0, 0), (2, 5), (6, 1)]:
         theta = job.centre + job.alphas[i] * job.d1 + job.betas[j] * job.d2
         assert job.loss[j, i] == pytest.approx(_numpy_loss(trainer, theta), rel=1e-9)
@@ -122,7 +123,7 @@ def test_slice_points_match_an_independent_forward_pass():
 def test_the_slice_includes_the_weight_penalty_the_optimizer_sees():
     trainer = _trainer(epochs=5, penalty="l2", penalty_rate=0.01)
     job = SliceJob(trainer, "filter", resolution=3)
-    job.advance()
+    job.finish()
     data = trainer.model.loss(trainer.X_train, trainer.Y_train, trainer.loss_name)
     weights = trainer.model.theta[trainer.model.weight_mask == 1].astype(np.float64)
     assert job.centre_loss == pytest.approx(data + 0.01 * 0.5 * weights @ weights, rel=1e-5)
@@ -131,20 +132,21 @@ def test_the_slice_includes_the_weight_penalty_the_optimizer_sees():
 def test_the_path_losses_are_the_losses_the_run_recorded():
     trainer = _trainer(epochs=10)
     job = SliceJob(trainer, "pca", resolution=3)
-    job.advance()
+    job.finish()
     recorded = trainer.history["train_loss"][job.path_epochs]
     np.testing.assert_allclose(job.path_loss, recorded, rtol=1e-6)
 
 
-def test_advance_is_time_boxed_and_resumes_where_it_stopped():
+def test_run_is_time_boxed_and_resumes_where_it_stopped():
     trainer = _trainer(epochs=4)
     job = SliceJob(trainer, "filter", resolution=5)
     assert job.total == 25 + len(job.path_loss)
-    job.advance(seconds=0.0)  # a zero budget still makes progress: one point
-    assert np.count_nonzero(np.isfinite(job.loss)) == 1 and not job.done
-    while not job.advance(seconds=0.0):
+    assert job.run(seconds=0.0) == 1  # a zero budget still makes progress: one point
+    assert np.count_nonzero(np.isfinite(job.loss)) == 1 and job.can_train
+    assert job.run(epochs=3) == 3 and np.count_nonzero(np.isfinite(job.loss)) == 4
+    while job.run(seconds=0.0):
         pass
-    assert job.done and np.isfinite(job.loss).all() and job.progress == 1.0
+    assert job.done and not job.can_train and np.isfinite(job.loss).all() and job.progress == 1.0
 
 
 def test_the_slice_is_frozen_at_the_epoch_it_was_made():
@@ -152,7 +154,7 @@ def test_the_slice_is_frozen_at_the_epoch_it_was_made():
     job = SliceJob(trainer, "filter", resolution=3)
     before = trainer.model.loss(trainer.X_train, trainer.Y_train, trainer.loss_name)
     trainer.run(epochs=5)  # the trainer goes on; the job keeps its own copy of the weights
-    job.advance()
+    job.finish()
     assert job.epoch == 4 and job.centre_loss == before
 
 
@@ -230,3 +232,28 @@ def test_mini_batches_record_every_step_and_a_huge_rate_diverges_safely():
     # The full-batch version of the helper's case: plane data, lr 10, Play.
     full = TwoWeightRun(X, Y, task=task, loss="mse", settings={"lr": 10.0}, start=(3.0, 3.5))
     assert full.run(epochs=2000) < 60 and full.status == "diverged"
+
+
+def test_the_drawn_box_holds_the_whole_path_in_steps_of_two():
+    X, Y, _ = two_weight_data("gauss")
+    run = TwoWeightRun(X, Y, start=(1.0, -0.5))
+    assert run.box() == 4.0  # at least 4
+    run._path.append(np.array([5.3, 0.0]))  # 5.3 * 1.15 = 6.095: the next even number is 8
+    assert run.box() == 8.0 and run.box(least=10.0) == 10.0
+
+
+def test_the_surface_and_the_path_losses_are_the_direct_losses_and_survive_thinning():
+    X, Y, _ = two_weight_data("gauss")
+    run = TwoWeightRun(X, Y, loss="bce", settings={"lr": 0.3}, batch_size=10, start=(3.0, 3.5))
+    ws, surface = run.surface(4.0, resolution=9)
+    np.testing.assert_array_equal(surface, exact_surface(X, Y, "sigmoid", "bce", ws, ws))
+    assert run.surface(4.0, resolution=9)[1] is surface  # kept while box and resolution stay
+
+    def direct():
+        return COLUMN_LOSSES["bce"](1 / (1 + np.exp(-(X @ run.path.T))), Y)
+
+    run.run(epochs=3)
+    np.testing.assert_allclose(run.path_losses(), direct(), rtol=1e-12)
+    run.run(epochs=300)  # thinned past MAX_PATH: the kept steps' losses still match
+    assert run.step_count + 1 > landscape.MAX_PATH >= len(run.path)
+    np.testing.assert_allclose(run.path_losses(), direct(), rtol=1e-12)

@@ -62,6 +62,12 @@ def run_of(at, scope="train"):
     return at.session_state[f"{scope}.run"]
 
 
+def playing(at, scope="train"):
+    """Whether the scope's run is what the scope plays (the one flag ui/live.py keeps)."""
+    return (f"{scope}.playing" in at.session_state
+            and at.session_state[f"{scope}.playing"] is run_of(at, scope).trainer)
+
+
 def step(at, times=1, scope="train"):
     for _ in range(times):
         at.button(key=f"{scope}.step").click().run()
@@ -166,7 +172,7 @@ def test_garbage_in_the_url_gives_one_note_and_a_working_page():
     assert at.session_state["train.config"] == TrainConfig(n_samples=50, hidden=(4,),
                                                            activation="relu")
     step(at)
-    assert run_of(at).trainer.epoch == 1 and not run_of(at).playing
+    assert run_of(at).trainer.epoch == 1 and not playing(at)
     at.button(key="links.dismiss").click().run()
     assert not [w for w in at.warning if "could not be used" in w.value]
 
@@ -195,7 +201,7 @@ def test_a_far_epoch_on_a_big_network_trains_across_ticks_with_the_page_usable(m
     model_clock(monkeypatch)
     at = app({**BIG_LINK, "epochs": "20000", "at": "20000"}, settle=False)
     run, per_batch = run_of(at), cost.batch_seconds(cost.Shape.of((2,) + (128,) * 8 + (1,)), 10)
-    assert run.trainer.epoch < 20 and run.goal == 20000 and run.playing
+    assert run.trainer.epoch < 20 and run.goal == 20000 and playing(at)
     # The first page run: the link's action, then the live fragment's first tick.
     assert run.trainer.steps * per_batch <= live.ACTION_SECONDS + live.BUDGET
     first = run.trainer.steps
@@ -209,7 +215,7 @@ def test_a_far_epoch_on_a_big_network_trains_across_ticks_with_the_page_usable(m
     assert 0 < run.trainer.steps - first <= 3 * live.BUDGET / per_batch + 3
     assert at.query_params["at"] == "20000"  # a reload still aims at the link's epoch
     at.button(key="train.pause").click().run()  # the page answers, and Pause ends the goal
-    assert not run_of(at).playing and run_of(at).goal is None
+    assert not playing(at) and run_of(at).goal is None
 
 
 def test_step_on_a_big_network_finishes_its_epoch_in_ticks(monkeypatch):
@@ -219,10 +225,10 @@ def test_step_on_a_big_network_finishes_its_epoch_in_ticks(monkeypatch):
         live.ACTION_SECONDS
     step(at)
     run = run_of(at)
-    assert run.trainer.epoch == 0 and run.goal == 1 and run.playing  # more than one click's work
+    assert run.trainer.epoch == 0 and run.goal == 1 and playing(at)  # more than one click's work
     assert 0 < run.trainer.epoch_progress < 1
     ticks = ticks_to_goal(at)
-    assert run_of(at).trainer.epoch == 1 and not run_of(at).playing and ticks > 1
+    assert run_of(at).trainer.epoch == 1 and not playing(at) and ticks > 1
     assert run_of(at).trainer.history["epoch"].tolist() == [0, 1]
 
 
@@ -254,7 +260,7 @@ def test_show_one_control_hides_the_rest_and_autoplay_plays():
                                    "multiselect", "checkbox")
                 for w in getattr(at.sidebar, kind) if w.key.startswith("train.w.")]
     assert controls == ["train.w.lr"]
-    assert run_of(at).playing
+    assert playing(at)
     assert at.session_state["train.config"].dataset == "circle"
     assert not at.get("file_uploader")  # a class link turns uploads off
     # Playing has trained a first frame: the address says that epoch too.

@@ -28,6 +28,12 @@ def _run(at):
     return at.session_state["train.run"]
 
 
+def _playing(at, scope="train"):
+    """Whether the scope's run is what the scope plays (the one flag ui/live.py keeps)."""
+    return (f"{scope}.playing" in at.session_state
+            and at.session_state[f"{scope}.playing"] is at.session_state[f"{scope}.run"].trainer)
+
+
 def _click(at, key):
     at.button(key=key).click().run()
     assert not at.exception, at.exception
@@ -58,7 +64,7 @@ def test_every_dataset_loss_and_optimizer_runs(dataset):
 def test_play_ticks_pause_stops_step_adds_one():
     at = _app()
     _click(at, "train.play")
-    assert _run(at).playing
+    assert _playing(at)
     first = epoch_counter(at)
     at.run()  # one more tick
     assert epoch_counter(at) > first > 0
@@ -66,7 +72,7 @@ def test_play_ticks_pause_stops_step_adds_one():
     paused = epoch_counter(at)
     at.run()
     at.run()
-    assert epoch_counter(at) == paused and not _run(at).playing
+    assert epoch_counter(at) == paused and not _playing(at)
     _click(at, "train.step")
     assert epoch_counter(at) == paused + 1
     assert len(_run(at).trainer.history) == paused + 2  # every epoch recorded, epoch 0 too
@@ -126,7 +132,7 @@ def test_a_classifier_whose_loss_blows_up_is_shown_as_diverged():
     errors = [e.value for e in at.error]
     assert any(e.startswith("Diverged at epoch") and "blew up" in e and "lower the learning "
                "rate" in e for e in errors), errors
-    assert not _run(at).playing and _run(at).trainer.status == "diverged"
+    assert not _playing(at) and _run(at).trainer.status == "diverged"
 
 
 def test_a_huge_learning_rate_shows_the_divergence_message_and_pauses():
@@ -139,7 +145,7 @@ def test_a_huge_learning_rate_shows_the_divergence_message_and_pauses():
     assert any(e.startswith("Diverged at epoch") and "try a smaller learning rate" in e
                for e in errors), errors
     run = _run(at)
-    assert not run.playing and np.isfinite(run.trainer.model.theta).all()
+    assert not _playing(at) and np.isfinite(run.trainer.model.theta).all()
     assert at.button(key="train.play").disabled
 
 
@@ -149,7 +155,7 @@ def test_epoch_limit_stops_playing_with_a_message():
     _click(at, "train.play")
     for _ in range(3):
         at.run()
-    assert epoch_counter(at) == 3 and not _run(at).playing
+    assert epoch_counter(at) == 3 and not _playing(at)
     notice = [i.value for i in at.info if "Reached the epoch limit (3)" in i.value]
     assert notice and "raise the Epoch limit" in notice[0]
     # Doing what it says goes on.

@@ -30,7 +30,7 @@ from playground.config import TrainConfig
 from playground.datasets import DATASETS, DataError, dataset_from_table
 from playground.losses import TASK_LOSSES
 from playground.optimizers import OPTIMIZER_LABELS
-from playground.training import Trainer, build_dataset
+from playground.training import Trainer, build_dataset, plane_bounds, plane_raw
 from playground.ui import controls, links as link_ui, state, views
 
 PREVIEW_HEIGHT = 320
@@ -189,14 +189,10 @@ def _data_for(scope, saved):
 
 def _saved_boundary(saved, data):
     """The saved model's output over its data's plane, drawn like the Train page's boundary."""
-    X = np.vstack([data.X_train, data.X_test])
-    low, high = X[:, :2].min(axis=0), X[:, :2].max(axis=0)
-    pad = (high - low) * 0.05 + 1e-9
-    xs = np.linspace(low[0] - pad[0], high[0] + pad[0], 80)
-    ys = np.linspace(low[1] - pad[1], high[1] + pad[1], 80)
+    x0, x1, y0, y1 = plane_bounds(data)
+    xs, ys = np.linspace(x0, x1, 80), np.linspace(y0, y1, 80)
     gx, gy = np.meshgrid(xs, ys)
-    raw = np.tile(np.median(data.X_train, axis=0), (gx.size, 1))
-    raw[:, 0], raw[:, 1] = gx.ravel(), gy.ravel()
+    raw = plane_raw(data, np.column_stack([gx.ravel(), gy.ravel()]))
     out = saved.predict(raw)
     values = out.reshape(len(ys), len(xs), -1)
     values = values[..., 0] if values.shape[-1] == 1 else values
@@ -236,25 +232,38 @@ def _own_data(scope: str) -> None:
         state.put(scope, "csv_error", None)
     if upload is None:
         return
-    data = upload.getvalue()
-    try:
-        sniffed = files.sniff(data)
-    except DataError as err:
-        _report(upload.name, str(err))
+    sniffed = _once(scope, (upload.file_id,), files.sniff, upload.getvalue())
+    if isinstance(sniffed, DataError):
+        _report(upload.name, str(sniffed))
         return
     for note in sniffed.notes:
         st.info(md_escape(note))
     label, features = _column_choice(scope, upload, sniffed)
-    try:
-        table = files.read_table(data, label, features)
-    except DataError as err:
-        _report(upload.name, str(err))
+    table = _once(scope, (upload.file_id, label, tuple(features)), files.read_table,
+                  upload.getvalue(), label, features)
+    if isinstance(table, DataError):
+        _report(upload.name, str(table))
         return
     views.static_chart(_preview(table, features), f"{scope}.csv_preview")
     st.button("Train on this data", type="primary", key=f"{scope}.csv_use",
               on_click=_use_table, args=(scope, upload.name, table, tuple(features)))
     if state.config(scope).dataset == "csv" and state.get(scope, "csv_name") == upload.name:
         st.caption("The Train page is using this file.")
+
+
+def _once(scope: str, key: tuple, read, *args):
+    """``read(*args)`` (or the DataError it raised), computed once per upload and column choice:
+    a 5 MB file takes about half a second to read and check, and the panel is drawn on every
+    rerun of the page. One result is kept per reader, the last."""
+    name = f"csv_read.{read.__name__}"
+    kept = state.get(scope, name)
+    if kept is None or kept[0] != key:
+        try:
+            kept = (key, read(*args))
+        except DataError as err:
+            kept = (key, err)
+        state.put(scope, name, kept)
+    return kept[1]
 
 
 def _report(name: str, message: str) -> None:

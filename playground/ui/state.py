@@ -8,7 +8,10 @@ cat/dog page), and a scope holds:
 - ``config``: the TrainConfig the widgets edit. It lives under a plain key, not a widget key, so
   it survives pages whose widgets are not drawn (Streamlit forgets the state of widgets that a
   run does not draw).
-- ``run``: a ``Run``, the Trainer with its timeline state (playing or not, notices).
+- ``run``: a ``Run``, the Trainer with what the pages keep beside it (notices, frame counts).
+- ``playing``: the one thing of the scope that is playing (a Trainer, a comparison ...), or
+  None. Storing the object, not a bool, means a replaced run (Reset, new settings, a new sweep)
+  is not playing without anyone having to say so. ``ui/live.py`` reads and sets it.
 
 A trainer is per user and never cached across sessions (a cached resource is shared by all users).
 """
@@ -27,10 +30,14 @@ from playground.training import Trainer
 
 @dataclass
 class Run:
-    """One user's run: the trainer and how the timeline drives it."""
+    """One user's run: the trainer and how the timeline drives it.
+
+    ``scope`` is the scope that holds the run; a run made only for drawing (a replayed epoch)
+    has none and never plays.
+    """
 
     trainer: Trainer
-    playing: bool = False
+    scope: str | None = None
     notices: list = field(default_factory=list)
     frames: int = 0  # ticks that trained, for the curious and for tests
     last_frame: tuple = (0, 0.0)  # (epochs, seconds) trained in the last tick
@@ -48,6 +55,25 @@ class Run:
             self.playing = True
         else:
             self.playing = then_play and self.trainer.can_train
+
+    @property
+    def playing(self) -> bool:
+        return self.scope is not None and playing(self.scope, self.trainer)
+
+    @playing.setter
+    def playing(self, on: bool) -> None:
+        if self.scope is not None:
+            set_playing(self.scope, self.trainer if on else None)
+
+
+def playing(scope: str, target) -> bool:
+    """Whether ``target`` (a trainer, a comparison, a cursor ...) is what ``scope`` plays."""
+    return target is not None and st.session_state.get(_key(scope, "playing")) is target
+
+
+def set_playing(scope: str, target) -> None:
+    """Play ``target`` in ``scope`` (None: nothing plays)."""
+    st.session_state[_key(scope, "playing")] = target
 
 
 def _key(scope, name):
@@ -125,12 +151,12 @@ def current_run(scope: str = "train") -> Run:
     key = _key(scope, "run")
     run = st.session_state.get(key)
     if run is None:
-        run = st.session_state[key] = Run(Trainer(cfg, _uploaded_for(cfg, scope)))
+        run = st.session_state[key] = Run(Trainer(cfg, _uploaded_for(cfg, scope)), scope)
         return run
     changed = run.trainer.config.reset_changes(cfg)
     if changed:
         was_at = run.trainer.epoch
-        new = Run(Trainer(cfg, _uploaded_for(cfg, scope)))
+        new = Run(Trainer(cfg, _uploaded_for(cfg, scope)), scope)
         if was_at:
             new.notices.append(f"Changed {', '.join(_labels(changed))}: a new run starts at "
                                f"epoch 0 (the old one was at epoch {was_at}).")
@@ -143,7 +169,7 @@ def current_run(scope: str = "train") -> Run:
 def reset_run(scope: str = "train") -> None:
     """Start the scope's run again from epoch 0 with the same seeds: the same initial weights."""
     cfg = config(scope)
-    st.session_state[_key(scope, "run")] = Run(Trainer(cfg, _uploaded_for(cfg, scope)))
+    st.session_state[_key(scope, "run")] = Run(Trainer(cfg, _uploaded_for(cfg, scope)), scope)
 
 
 def _labels(names):
