@@ -1,9 +1,9 @@
 """Activation functions, each beside its derivative.
 
-Every record works in place on a (samples, units) buffer, because for the small networks of the
-playground the cost is the number of NumPy calls, not the arithmetic. The derivative is written in
-terms of the activation's *output* ``a = f(z)``, which is what the backward pass keeps; every
-hidden activation here allows that (tanh' = 1 - a^2, sigmoid' = a (1 - a), relu' = [a > 0] ...).
+The derivative is written in terms of the activation's *output* ``a = f(z)``, which is what
+the backward pass keeps; every hidden activation here allows that (tanh' = 1 - a^2,
+sigmoid' = a (1 - a), relu' = [a > 0] ...). Every record works in place on a (samples, units)
+buffer (why: bench/NOTES.md); ``playground/readable.py`` has the plain formulas.
 
 Left out: activations whose derivative needs z itself (GELU, swish); the playground does not need
 them, and keeping only ``a`` halves the buffers.

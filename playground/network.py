@@ -11,8 +11,10 @@ network with a handful of NumPy calls. Inside ``theta`` each layer is one block 
 an extra column of ones, so ``[a, 1] @ [[W], [b]] = a @ W + b`` is one matrix product, and the
 backward product ``[a, 1]^T d`` yields the weight and the bias gradients at once.
 
-For these small networks the time goes into the number of NumPy calls, not the arithmetic, so the
-passes also write into buffers kept per batch size instead of allocating new arrays.
+The backward pass is ``delta = dL/dz``; ``dW = a_prev.T @ delta``; ``db = delta.sum(0)``;
+``delta = (delta @ W.T) * f'(z_prev)``, layer by layer from the output. ``playground/readable.py``
+writes it (and the optimizers) one formula a line; this module computes the same numbers fast
+(why it is shaped as it is: bench/NOTES.md).
 
 Left out: convolutions, dropout, batch norm; the playground is about the basic loop.
 """

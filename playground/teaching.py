@@ -26,6 +26,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
+from playground import readable
 from playground.losses import LOSSES, TASK_LOSSES
 from playground.network import MLP
 from playground.optimizers import SGD
@@ -212,6 +213,9 @@ class Step:
         weights.
     p_before, p_after : float
         P(dog) at the old and new weights.
+    readable_gradient : list of ndarray
+        The same gradient from ``readable.backward`` in float64 (the page shows that code), in
+        the same block layout; it agrees with ``gradient`` to the network's rounding.
     """
 
     lr: float
@@ -224,6 +228,7 @@ class Step:
     loss_after: float
     p_before: float
     p_after: float
+    readable_gradient: list
 
     @property
     def p_label_before(self) -> float:
@@ -274,6 +279,10 @@ def one_example_step(trainer: Trainer, x_raw, label: int, lr: float,
     p_before = float(model.forward(x)[0, 0])
     loss_before = model.loss_and_gradient(x, y, trainer.loss_name, cfg.penalty, cfg.penalty_rate)
     gradient = [g.copy() for g in model.grad_blocks]
+    plain = readable.backward([(W.astype(np.float64), b.astype(np.float64))
+                               for W, b in zip(model.weights, model.biases)],
+                              x, y, cfg.activation, model.output.name, trainer.loss_name,
+                              cfg.penalty, cfg.penalty_rate)
     SGD(lr).step([model.theta], [model.grad])
     after = [block.copy() for block in model.blocks]
     return Step(lr=lr, label=int(label), before=before, gradient=gradient,
@@ -281,7 +290,8 @@ def one_example_step(trainer: Trainer, x_raw, label: int, lr: float,
                 loss_before=float(loss_before),
                 loss_after=float(model.loss(x, y, trainer.loss_name, cfg.penalty,
                                             cfg.penalty_rate)),
-                p_before=p_before, p_after=float(model.forward(x)[0, 0]))
+                p_before=p_before, p_after=float(model.forward(x)[0, 0]),
+                readable_gradient=[np.vstack([dW, db]) for dW, db in plain])
 
 
 def block_row_names(trainer: Trainer, layer: int) -> list[str]:

@@ -200,6 +200,10 @@ def test_one_step_moves_the_probability_toward_the_label_and_again(at):
     label = int(_run(at).trainer.dataset.y_test[3])
     p_after = bars[1]["x"][1] if label == 1 else bars[0]["x"][1]
     assert p_after == pytest.approx(after2, abs=1e-4)
+    # Beside the numbers, the readable code that computes them, and how well it agrees.
+    code = [c.value for c in at.code]
+    assert any("dW = a_prev.T @ delta" in c and "return w - lr * g" in c for c in code), code
+    assert any("largest difference is" in m.value for m in at.markdown)
     # Back to the trained network: the copy is dropped and no step report remains.
     _click(at, f"{SCOPE}.lab_reset")
     with pytest.raises(AssertionError):

@@ -98,6 +98,10 @@ def test_step_is_w_minus_lr_grad_and_is_what_sgd_does(trained):
     # The model the step acted on now holds the "after" weights.
     for block, after in zip(model.blocks, step.after):
         np.testing.assert_array_equal(block, after)
+    # The readable twin, in float64, gives the gradient the engine computed in float32.
+    for fast, plain in zip(step.gradient, step.readable_gradient):
+        assert plain.shape == fast.shape
+        np.testing.assert_allclose(fast, plain, rtol=1e-4, atol=1e-6 * np.abs(plain).max())
 
 
 def test_step_leaves_the_trained_network_alone_when_given_a_copy(trained):

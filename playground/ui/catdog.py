@@ -15,6 +15,7 @@ Left out: editing the table, and uploading other animals (the Train page takes C
 
 from __future__ import annotations
 
+import inspect
 import re
 from dataclasses import dataclass, field
 
@@ -22,7 +23,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from playground import charts_catdog, teaching
+from playground import charts_catdog, readable, teaching
 from playground.activations import ACTIVATIONS, OUTPUT_ACTIVATIONS
 from playground.charts_catdog import feature_label
 from playground.datasets import CATDOG_FEATURES, CATDOG_PATH
@@ -398,11 +399,27 @@ def show_step(step: teaching.Step, current: Lab, trainer: Trainer, palette) -> N
                            config={"displayModeBar": False})
     st.caption("Before and after share one colour scale. One step moves a weight by lr × its "
                "gradient, often too little to see at three digits: the change panel shows it.")
+    show_readable_step(step)
     if len(step.before) > 1:
         st.caption("Why some rows or columns of a gradient are nearly white: the gradient "
                    "reaching a hidden unit is multiplied by its activation's slope (for tanh, "
                    "1 − a²). A unit whose a is near ±1 for this animal is saturated and passes "
                    "almost nothing back, so its incoming weights barely move.")
+
+
+def show_readable_step(step: teaching.Step) -> None:
+    """The code that computes this step, written to be read, and how well it agrees."""
+    gap = max(float(np.max(np.abs(fast - plain)))
+              for fast, plain in zip(step.gradient, step.readable_gradient))
+    scale = max(float(np.max(np.abs(plain))) for plain in step.readable_gradient) or 1.0
+    with st.expander("The code of this step: back-propagation and one SGD step, written out"):
+        st.markdown("The engine computes the gradients above with fast, buffered code; this is "
+                    "the same maths one formula a line (``playground/readable.py``). Run on "
+                    "this animal in float64, it gives the gradient the panels show: the "
+                    f"largest difference is {gap:.2g} (of gradients up to {scale:.2g}; the "
+                    "network computes in float32).")
+        st.code(inspect.getsource(readable.backward) + "\n\n"
+                + inspect.getsource(readable.sgd_step), language="python")
 
 
 def show_copy_effect(current: Lab, trainer: Trainer) -> None:
