@@ -171,3 +171,78 @@ def test_threads_never_share_a_turn_and_all_get_turns():
         t.join(timeout=30)
     assert overlaps[0] == 0
     assert all(granted.values())
+
+
+def test_a_page_frame_is_not_stuck_behind_the_line_that_waits_for_the_page():
+    # The deadlock once seen at 8 students: B waits first in line; A's page runs, and A's
+    # page draws its own frame. B may not go (a page runs) and A was behind B: both waited
+    # until wait_max, every time a page was opened or a button pressed.
+    sched = Scheduler(clock=FakeClock())
+    sched.ask("B")
+    with sched.page("A") as held:
+        assert held
+        sched.ask("A")
+        assert sched.try_start("B") is None
+        assert sched.try_start("A") is not None
+        sched.finish("A", 0.02)
+    assert sched.try_start("B") is not None
+
+
+def test_pages_run_one_at_a_time_and_before_waiting_frames():
+    sched = Scheduler(clock=FakeClock())
+    sched.ask("player")
+    sched.ask_page("p1")
+    sched.ask_page("p2")
+    assert sched.try_start("player") is None  # pages wait: they go first
+    assert not sched.try_page("p2")  # not first in the pages' line
+    assert sched.try_page("p1")
+    assert not sched.try_page("p2")  # one page at a time
+    sched.end_page("p1")
+    assert sched.try_page("p2")
+    sched.end_page("p2")
+    assert sched.try_start("player") is not None
+
+
+def test_a_page_does_not_start_in_the_middle_of_someone_elses_turn():
+    sched = Scheduler(clock=FakeClock())
+    sched.ask("player")
+    assert sched.try_start("player") is not None
+    sched.ask_page("newcomer")
+    assert not sched.try_page("newcomer")
+    sched.finish("player", 0.03, 0.02)
+    assert sched.try_page("newcomer")
+
+
+def test_a_waiting_page_gives_up_when_interrupted_and_runs_unheld():
+    sched = Scheduler(wait_max=5.0)
+    sched.ask("other")
+    assert sched.try_start("other") is not None
+    with sched.page("me", cancelled=lambda: True) as held:
+        assert not held
+    assert "me" not in sched._page_line and "me" not in sched._pages
+
+
+def test_waiting_threads_are_woken_by_the_turn_before_theirs_not_by_polling():
+    # poll is long (10 s): only the wake-up at the end of the turn before can let the second
+    # thread in within the join's timeout.
+    sched = Scheduler(wait_max=20.0, poll=10.0, duty=1.0)
+    order = []
+    first_in = threading.Event()
+
+    def first():
+        with sched.turn("a"):
+            first_in.set()
+            order.append("a")
+            threading.Event().wait(0.05)
+
+    def second():
+        first_in.wait(5)
+        with sched.turn("b") as turn:
+            order.append(("b", turn.seconds > 0))
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=5)
+    assert order == ["a", ("b", True)]

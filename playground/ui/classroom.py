@@ -31,6 +31,11 @@ def _session() -> str | None:
     return ctx.session_id if ctx else None
 
 
+def _fragment_run() -> bool:
+    ctx = get_script_run_ctx()
+    return bool(ctx and ctx.fragment_ids_this_run)
+
+
 def interrupted() -> bool:
     """True when a rerun that preempts this script is waiting (a button press, a new setting).
 
@@ -54,9 +59,10 @@ def interrupted() -> bool:
 
 
 def page():
-    """Context for a whole-page run: other sessions' training waits until it is drawn."""
+    """Context for a whole-page run: it waits for the page before it and the frame being drawn,
+    then other sessions' frames wait until it is drawn (given up when the user presses again)."""
     session = _session()
-    return scheduler().page(session) if session else nullcontext()
+    return scheduler().page(session, cancelled=interrupted) if session else nullcontext()
 
 
 class Frame:
@@ -87,7 +93,8 @@ def turn(budget: float) -> Iterator[Frame]:
     Outside a Streamlit session (the CLI, a plain test) there is no queue: the budget as is.
     """
     session = _session()
-    if session is None:
+    if session is None or (not budget and not _fragment_run()):
+        # No queue outside a session; and a whole page's own still frame is part of the page.
         yield Frame(None, None, Turn(budget))
         return
     sched = scheduler()

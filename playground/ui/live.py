@@ -196,10 +196,13 @@ def live(scope: str, draw: Callable, target=RUN, *, look: Look = TRAIN) -> None:
     @st.fragment(run_every=look.tick if ticking else None)
     def frame():
         on = (target is not None and target.can_train) if look.autoplay else playing(scope, target)
-        if not on:
-            draw(subject)
-            return
-        with classroom.turn(BUDGET) as turn:  # one session at a time trains and draws
+        # One session at a time trains and draws. A paused frame draws in a turn too: the
+        # browser's timer keeps asking for frames until the paused page reaches it, and on a
+        # busy server those draws alone were enough to starve it.
+        with classroom.turn(BUDGET if on else 0.0) as turn:
+            if not on:
+                draw(subject)
+                return
             if turn.seconds:
                 epochs = _epochs_per_frame(scope, look)
                 if isinstance(subject, state.Run):

@@ -36,6 +36,7 @@ import plotly.graph_objects as go
 import plotly.io
 import streamlit as st
 from streamlit.components import v1 as components_v1
+from streamlit.runtime import Runtime
 
 from playground.projector import projector_figure
 from playground.ui import state
@@ -81,11 +82,29 @@ def live_chart(figure: go.Figure | dict, *, key: str, height: int = 400,
     projector : False keeps the figure as it is in projector mode: for grids of small panels,
         whose larger type would run into the next panel at the same width.
     """
-    if projector and state.value("display.projector"):  # the app-wide setting (streamlit_app.py)
-        figure = projector_figure(figure.to_plotly_json() if isinstance(figure, go.Figure)
-                                  else figure)
-    payload = figure_payload(figure, key=key, height=height, plotly_src=_plotly_js_url())
-    _mount(key=_KEY_PREFIX + key, data=payload, height=height, width="stretch")
+    projector = bool(projector and state.value("display.projector"))  # app-wide (streamlit_app)
+    _mount(key=_KEY_PREFIX + key, data=_payload(figure, key, height, projector), height=height,
+           width="stretch")
+
+
+def _payload(figure, key: str, height: int, projector: bool) -> bytes:
+    """The figure's payload; the last one again when the same figure object is drawn again.
+
+    The slow views (views._throttled) hand the same figure to many frames while playing: a
+    busy server then skips encoding it again. Kept per session and per chart, with the figure
+    itself, so an id is never mistaken for another figure's.
+    """
+    made = st.session_state.setdefault("_live_chart_payloads", {})
+    last = made.get(key)
+    if last is not None and last[0] is figure and last[1] == (height, projector):
+        return last[2]
+    shown = figure
+    if projector:
+        shown = projector_figure(figure.to_plotly_json() if isinstance(figure, go.Figure)
+                                 else figure)
+    payload = figure_payload(shown, key=key, height=height, plotly_src=_plotly_js_url())
+    made[key] = (figure, (height, projector), payload)
+    return payload
 
 
 def preload_plotly() -> None:
@@ -179,9 +198,19 @@ def decode_payload(data: bytes) -> dict:
 def _plotly_js_url() -> str:
     """Page-relative URL of the installed plotly.min.js.
 
-    Declared on every call because the registry belongs to the running Streamlit runtime
-    (AppTest makes a new one per test); declaring the same path again is a cheap no-op.
+    Declared once per Streamlit runtime: the registry belongs to the running runtime (AppTest
+    makes a new one per test). Declaring it again on every chart cost about a tenth of a
+    frame's drawing on a busy server (py-spy under bench/bench_classroom.py).
     """
+    runtime = Runtime.instance() if Runtime.exists() else None
+    known = _PLOTLY_URLS.get(id(runtime))
+    if runtime is not None and known is not None and known[0] is runtime:
+        return known[1]
     served = components_v1.declare_component("plotly_js", path=str(_PLOTLY_DIR))
-    base = served.url or f"component/{served.name}/"
-    return base + "plotly.min.js"
+    url = (served.url or f"component/{served.name}/") + "plotly.min.js"
+    _PLOTLY_URLS.clear()  # one runtime at a time: forget the ones before
+    _PLOTLY_URLS[id(runtime)] = (runtime, url)
+    return url
+
+
+_PLOTLY_URLS: dict = {}  # id(runtime) -> (runtime, url)
