@@ -5,7 +5,10 @@ a default-only link is the bare page address), plus the teacher keys. ``decode``
 URL holds and never raises: every setting is parsed against its entry in ``config.FIELDS``; a
 number out of range is clamped, a value that cannot be read is dropped (its default stays), an
 unknown key is ignored, and each of these leaves one note for the user naming the key, the value
-and what was done. One bad key never changes another setting.
+and what was done. One bad key never changes another setting. A value holding an invisible
+character (a NUL, an escape, a zero-width space: ``text``'s rule 3) is refused whole, and a list
+with nothing readable in it (``hidden=x`` or an empty ``hidden=``) keeps the page's value: only
+``none`` means an empty list.
 
 Keys are the settings' own names (``lr=0.3``, ``hidden=4,4``, ``features=x1*x2``); an empty
 list is written ``none`` (``hidden=none``: no hidden layer). Teacher keys:
@@ -36,7 +39,7 @@ from playground.config import FIELDS, Field, TrainConfig
 from playground.datasets import CATDOG_FEATURES, DATASETS
 from playground.display import PALETTES
 from playground.losses import TASK_LOSSES
-from playground.text import NUMBER
+from playground.text import NUMBER, invisible_problem
 
 # The controls a link can hide, in the sidebar's order, and the names that stand for several.
 CONTROLS = tuple(control_specs.CONTROLS)
@@ -168,8 +171,11 @@ def decode(params: Mapping, *, base: TrainConfig = DEFAULTS, datasets=None,
         else:
             # The field as this page sees it: its "default" is the page's starting value.
             field = dataclasses.replace(FIELDS[key], default=getattr(base, key))
-            parsed = _PARSERS[field.kind](field, value, notes)
-            if parsed is not None:
+            problem = _value_problem(field, value)
+            parsed = None if problem else _PARSERS[field.kind](field, value, notes)
+            if problem:
+                notes.append(f"{key}={_show(value)} {problem}: {_kept(field)}")
+            elif parsed is not None:
                 values[key] = parsed
     where = control_specs.Where(tuple(datasets or DATASETS), columns=columns)
     _mend_combinations(values, base, where, notes)
@@ -182,6 +188,16 @@ def decode(params: Mapping, *, base: TrainConfig = DEFAULTS, datasets=None,
     autoplay = _teacher_flag(params, "autoplay", notes)
     at = _at(params, config, notes)
     return Link(config, hidden, autoplay, at, _display(params, notes), tuple(notes))
+
+
+def _value_problem(field, value: str) -> str | None:
+    """What makes a whole value unusable, before it is read item by item: an invisible
+    character (a NUL would otherwise be read around, and a list of layers come out empty:
+    no hidden layer) or, for a list, nothing at all (an empty list is written 'none')."""
+    problem = invisible_problem(value)
+    if problem is None and field.kind in ("ints", "strs") and not value:
+        problem = f"is empty (to ask for none, write {field.name}={NONE})"
+    return problem
 
 
 def _last(raw) -> str:
@@ -267,12 +283,16 @@ def _items(text):
 
 
 def _parse_ints(field, text, notes):
-    items = []
+    items, said = [], []
     for i, item in enumerate(_items(text)):
         layer = Field(f"{field.name} (layer {i + 1})", "int", None, field.allowed, "")
-        number = _parse_int(layer, item, notes)
+        number = _parse_int(layer, item, said)
         if number is not None:
             items.append(number)
+    if said and not items:  # nothing readable is not "no hidden layer": that is written none
+        notes.append(f"{field.name}={_show(text)} holds no whole number: {_kept(field)}")
+        return None
+    notes.extend(said)
     low, high = field.length
     if len(items) > high:
         notes.append(f"{field.name} lists {len(items)} layers; at most {high}: the first {high} "
@@ -282,15 +302,20 @@ def _parse_ints(field, text, notes):
 
 
 def _parse_strs(field, text, notes):
-    items = []
+    items, said = [], []
     for item in _items(text):
         if field.allowed is not None and item not in field.allowed:
-            notes.append(f"{field.name}: {_show(item)} is not one of {', '.join(field.allowed)}: "
-                         "left out.")
+            said.append(f"{field.name}: {_show(item)} is not one of {', '.join(field.allowed)}: "
+                        "left out.")
         elif item in items:
-            notes.append(f"{field.name}: {_show(item)} is listed twice: kept once.")
+            said.append(f"{field.name}: {_show(item)} is listed twice: kept once.")
         elif item:
             items.append(item)
+    if said and not items:
+        notes.append(f"{field.name}={_show(text)} names none of {', '.join(field.allowed)}: "
+                     f"{_kept(field)}")
+        return None
+    notes.extend(said)
     high = field.length[1]
     if len(items) > high:
         notes.append(f"{field.name} lists {len(items)} items; at most {high} are kept.")
@@ -364,8 +389,15 @@ def _mend_columns(values, base, spec, notes):
 def _hidden_controls(params, notes) -> frozenset:
     hidden = set()
     if "show" in params:
-        shown = _control_names(_last(params["show"]), "show", notes)
-        hidden = set(CONTROLS) - shown
+        text, said = _last(params["show"]), []
+        shown = _control_names(text, "show", said)
+        # Only show=none hides every control: a show= naming no control (empty, mistyped, a
+        # stray character) would leave a student with no control at all, so it is ignored.
+        if shown or text.lower() == NONE:
+            hidden = set(CONTROLS) - shown
+        elif invisible_problem(text) is None:
+            said = [f"show={_show(text)} names no control: ignored (every control is shown)."]
+        notes.extend(said)
     if "hide" in params:
         hidden |= _control_names(_last(params["hide"]), "hide", notes)
     return frozenset(hidden)
@@ -373,6 +405,10 @@ def _hidden_controls(params, notes) -> frozenset:
 
 def _control_names(text, key, notes) -> set:
     names = set()
+    problem = invisible_problem(text)
+    if problem:
+        notes.append(f"{key}={_show(text)} {problem}: ignored.")
+        return names
     for item in _items(text[:MAX_VALUE_CHARS]):
         if item in GROUPS:
             names.update(GROUPS[item])
@@ -390,7 +426,8 @@ def _teacher_flag(params, key, notes) -> bool:
         return False
     word = _last(params[key]).lower()
     if word not in TRUE and word not in FALSE:
-        notes.append(f"{key}={_show(word)} is not 1 or 0: ignored.")
+        problem = invisible_problem(word) or "is not 1 or 0"
+        notes.append(f"{key}={_show(word)} {problem}: ignored.")
     return word in TRUE
 
 
@@ -403,8 +440,8 @@ def _display(params, notes) -> dict:
         if palette in PALETTES:
             display["palette"] = palette
         else:
-            notes.append(f"palette={_show(palette)} is not one of {', '.join(PALETTES)}: "
-                         "ignored.")
+            problem = invisible_problem(palette) or f"is not one of {', '.join(PALETTES)}"
+            notes.append(f"palette={_show(palette)} {problem}: ignored.")
     return display
 
 
@@ -412,5 +449,12 @@ def _at(params, config, notes) -> int:
     if "at" not in params:
         return 0
     field = Field("at", "int", None, (0, min(MAX_AT, config.epochs)), "")
-    epoch = _parse_int(field, _last(params["at"])[:MAX_VALUE_CHARS], notes)
+    text = _last(params["at"])
+    problem = invisible_problem(text)
+    if len(text) > MAX_VALUE_CHARS:
+        problem = f"is {len(text):,} characters long"
+    if problem:
+        notes.append(f"at={_show(text)} {problem}: left out (the run starts at epoch 0).")
+        return 0
+    epoch = _parse_int(field, text, notes)
     return epoch or 0

@@ -185,10 +185,16 @@ def name_problem(name: str) -> str | None:
         return "is empty"
     if len(name) > MAX_NAME_CHARS:
         return f"is {len(name):,} characters long; at most {MAX_NAME_CHARS}"
-    for position, ch in enumerate(name):
+    problem = invisible_problem(name)
+    return problem and problem + "; remove it"
+
+
+def invisible_problem(text: str) -> str | None:
+    """Rule 3's characters in ``text`` (the first one named), or None: a link value or a name
+    holding one is refused whole, not read around it."""
+    for position, ch in enumerate(text):
         if unicodedata.category(ch) in _INVISIBLE:
-            return (f"holds the invisible character {_code(ch)} at position {position + 1}; "
-                    "remove it")
+            return f"holds the invisible character {_code(ch)} at position {position + 1}"
     return None
 
 

@@ -318,9 +318,29 @@ BAD_LINKS = [
     ({"lr": "0x1p-3"}, "lr", "not a finite number"),
     ({"noise": "1,5"}, "noise", "not a finite number"),
     ({"activation": "<img src=x onerror=alert(1)>"}, "activation", "is not one of"),
-    ({"dataset": "\u202ecsv"}, "dataset", "is not one of"),
-    ({"n_classes": "4\x00"}, "n_classes", "not a whole number"),
+    ({"dataset": "\u202ecsv"}, "dataset", "U+202E (RIGHT-TO-LEFT OVERRIDE)"),
+    ({"n_classes": "4\x00"}, "n_classes", "U+0000"),
     ({"lr": "9" * 400}, "lr", "characters long"),
+    # A NUL or another invisible character refuses the whole value, and a list of layers
+    # with nothing readable in it keeps the page's layers (it once became "no hidden layer").
+    ({"hidden": "\x00"}, "hidden", "invisible character U+0000 at position 1"),
+    ({"hidden": "4,\x00,4"}, "hidden", "U+0000 at position 3"),
+    ({"hidden": "\x1b[31m4"}, "hidden", "U+001B"),
+    ({"hidden": "4\u200b"}, "hidden", "U+200B (ZERO WIDTH SPACE)"),
+    ({"hidden": ""}, "hidden", "is empty (to ask for none, write hidden=none)"),
+    ({"hidden": "x,y"}, "hidden", "holds no whole number: left out (it stays"),
+    ({"hidden": ","}, "hidden", "holds no whole number"),
+    ({"hidden": "٤"}, "hidden", "holds no whole number"),
+    ({"hidden": "nan,inf"}, "hidden", "holds no whole number"),
+    ({"features": "bogus"}, "features", "names none of"),
+    ({"features": ""}, "features", "is empty"),
+    ({"lr": ["0.3", "\x00"]}, "lr", "U+0000"),  # a repeated key: the last value counts
+    ({"lr": "-inf"}, "lr", "not a finite number"),
+    ({"lr": "1e"}, "lr", "not a finite number"),
+    ({"n_samples": "1e400"}, "n_samples", "not a whole number"),
+    ({"n_samples": "9" * 301}, "n_samples", "301 characters long"),
+    ({"noise": ""}, "noise", "not a finite number"),
+    ({"activation": "TANH"}, "activation", "is not one of"),
 ]
 
 
@@ -334,6 +354,41 @@ def test_a_bad_link_value_gets_a_note_and_every_other_setting_stays(params, key,
     link = links.decode({**good, **params})
     assert len(link.notes) == 1 and key in link.notes[0] and says in link.notes[0], link.notes
     assert link.config == expected  # the bad key keeps the page's value, the rest is the link's
+
+
+BAD_TEACHER_KEYS = [
+    ({"show": "\x00"}, "U+0000"),
+    ({"show": ""}, "names no control: ignored (every control is shown)"),
+    ({"show": "learning_rate"}, "names no control"),
+    ({"hide": "lr\x00"}, "U+0000"),
+    ({"at": "5\x00"}, "U+0000"),
+    ({"at": "9" * 400}, "400 characters long"),
+    ({"at": "nan"}, "not a whole number"),
+    ({"autoplay": "1\x00"}, "U+0000"),
+    ({"palette": "\u202eclassic"}, "U+202E"),
+]
+
+
+@pytest.mark.parametrize("params, says", BAD_TEACHER_KEYS,
+                         ids=[f"{k}-{i}" for i, (p, _) in enumerate(BAD_TEACHER_KEYS) for k in p])
+def test_a_bad_teacher_key_is_ignored_with_one_note_and_hides_nothing(params, says):
+    good = {"dataset": "xor", "hidden": "4", "lr": "0.03"}
+    link = links.decode({**good, **params})
+    assert len(link.notes) == 1 and says in link.notes[0], link.notes
+    assert link.config == links.decode(good).config
+    assert link.hidden_controls == frozenset() and not link.autoplay and link.at == 0
+    assert link.display in ({}, {"projector": False})
+
+
+def test_a_link_with_a_nul_in_hidden_keeps_the_layers_and_the_rest_on_the_page():
+    at = _session({"hidden": "\x00", "lr": "0.3", "dataset": "xor", "at": "3"})
+    notes = [unescaped(w.value) for w in at.warning]
+    assert len(notes) == 1 and "hidden='\\x00' holds the invisible character U+0000" in notes[0]
+    config = at.session_state["train.config"]
+    assert config == TrainConfig(dataset="xor", lr=0.3)  # the page's layers, the link's rest
+    run = at.session_state["train.run"]
+    assert run.trainer.config.hidden == TrainConfig().hidden and run.trainer.epoch == 3
+    assert at.query_params.get("hidden") is None  # the address now says what the page shows
 
 
 # -- typed measurements (cats vs dogs) ---------------------------------------------------------------

@@ -184,7 +184,9 @@ def _reads_cleanly(field, text):
         return text.lower() in links.TRUE + links.FALSE
     if field.kind == "str":
         return text in field.allowed and text != "csv"
-    items = [] if text.lower() in ("", "none") else [i.strip() for i in text.split(",")]
+    if not text:
+        return False  # an empty list is written none
+    items = [] if text.lower() == "none" else [i.strip() for i in text.split(",")]
     if field.kind == "ints":
         layer = Field("layer", "int", None, field.allowed, "")
         return len(items) <= field.length[1] and all(_reads_cleanly(layer, i) for i in items)
