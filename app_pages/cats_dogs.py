@@ -88,7 +88,7 @@ def draw(run: state.Run) -> None:
         views.loss_curves(run, key="catdog.loss", height=300)
         st.caption("Loss (left) and accuracy (right) per epoch; solid: training animals, "
                    "dashed: test animals.")
-    catdog.results(run, columns, palette, key="catdog")
+    catdog.results(run, columns, key="catdog")
 
 
 live.live(SCOPE, draw)
@@ -100,15 +100,15 @@ st.markdown("Follow one animal through the network, see its loss, and take singl
 run = state.current_run(SCOPE)
 trainer = run.trainer
 example = catdog.pick_animal(SCOPE, trainer)
-lab = catdog.lab(SCOPE, run, example)
-where = (f"the trained network at epoch {lab.epoch}" if lab.steps == 0 else
-         f"a copy of the network of epoch {lab.epoch} after {lab.steps} single-animal step"
-         f"{'s' if lab.steps != 1 else ''}")
+copy = catdog.step_copy(SCOPE, run, example)
+where = (f"the trained network at epoch {copy.epoch}" if copy.steps == 0 else
+         f"a copy of the network of epoch {copy.epoch} after {copy.steps} single-animal step"
+         f"{'s' if copy.steps != 1 else ''}")
 st.caption(f"Numbers below: {where}. Single-animal steps change a copy; the network trained "
            f"above stays as it is, so its loss curve remains a record of real training.")
 
 st.subheader("Forward pass")
-fwd = teaching.forward_breakdown(trainer, example.raw, lab.model)
+fwd = teaching.forward_breakdown(trainer, example.raw, copy.model)
 catdog.show_forward(fwd, trainer, palette, example.label)
 
 st.subheader("Loss")
@@ -118,9 +118,9 @@ st.subheader("One SGD step on this animal alone")
 st.markdown("Back-propagation gives the gradient of this animal's loss with respect to every "
             "weight; the step moves each weight by −learning rate × its gradient. Then the "
             "forward pass above is run again with the new weights.")
-catdog.step_buttons(SCOPE, example, lab)
-if lab.last is not None:
-    catdog.show_step(lab.last, lab, trainer, palette)
-    catdog.show_copy_effect(lab, trainer)
+catdog.step_buttons(SCOPE, example, copy)
+if copy.last is not None:
+    catdog.show_step(copy.last, copy, trainer, palette)
+    catdog.show_copy_effect(copy, trainer)
 else:
     st.caption("Press the button to take a step; press it again to take another.")

@@ -38,9 +38,9 @@ def draw(run: state.Run) -> None:
     trainer = run.trainer
     palette = views.display()["palette"]
     st.subheader("Every neuron over the input plane")
-    xs, ys, values = inside.layers_on_plane(trainer)
+    _, _, values = inside.layers_on_plane(trainer)
     rows = inside.thumbnail_rows(trainer, values)
-    fig = charts_labs.thumbnails_figure(xs, ys, rows, palette=palette)
+    fig = charts_labs.thumbnails_figure(rows, palette=palette)
     live_chart(fig, key="labs.inside.thumbnails", height=fig["layout"]["height"])
     st.caption("Blue: low output, orange: high, white: the middle (0 for tanh, ReLU and linear "
                "units; a probability of 0.5 for sigmoid units and the output). The first layer "

@@ -348,15 +348,15 @@ def _path_3d(path, path_loss, labels):
 
 
 # -- inside the network ----------------------------------------------------------------------------
-def thumbnails_figure(xs, ys, rows: list, *, palette=PALETTES["classic"], cell_px=None,
+def thumbnails_figure(rows: list, *, palette=PALETTES["classic"], cell_px=None,
                       max_columns=16) -> dict:
     """Small heatmaps, one per neuron, of each neuron's output over the input plane.
 
     Parameters
     ----------
-    xs, ys : the plane grid (ys ascending); the images put row 0 at the bottom.
     rows : list of dict, one per layer (top to bottom)
-        ``label`` (e.g. "layer 1 · tanh"), ``values`` (units, len(ys), len(xs)),
+        ``label`` (e.g. "layer 1 · tanh"), ``values`` (units, len(ys), len(xs)) over a plane
+        grid with ys ascending (each image puts row 0 at the bottom),
         ``zrange`` (low, high) mapped to blue .. white .. orange, and ``hover`` (one text per
         unit). At most ``max_columns`` units per row are drawn; the label says how many.
     cell_px : height of a thumbnail row; default: as large as ~1000 px of width allows (<= 100).

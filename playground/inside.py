@@ -28,8 +28,8 @@ ZRANGES = {"tanh": (-1.0, 1.0), "sigmoid": (0.0, 1.0), "softmax": (0.0, 1.0)}
 
 def layers_on_plane(trainer, resolution=THUMB_RESOLUTION):
     """xs, ys and, per layer, its activations over the plane: (units, len(ys), len(xs)) each."""
-    x0, x1, y0, y1 = trainer.plane_bounds()
-    xs, ys = np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution)
+    left, right, bottom, top = trainer.plane_bounds()
+    xs, ys = np.linspace(left, right, resolution), np.linspace(bottom, top, resolution)
     gx, gy = np.meshgrid(xs, ys)
     inputs = trainer.plane_inputs(np.column_stack([gx.ravel(), gy.ravel()]))
     outs = trainer.model.forward_layers(inputs)
@@ -62,12 +62,12 @@ def thumbnail_rows(trainer, values) -> list[dict]:
 
 def plane_lines(bounds, lines=LINES, points=LINE_POINTS) -> np.ndarray:
     """(2 * lines * points, 2): ``lines`` vertical then ``lines`` horizontal lines of the plane."""
-    x0, x1, y0, y1 = bounds
+    left, right, bottom, top = bounds
     t = np.linspace(0, 1, points)
-    verticals = [np.column_stack([np.full_like(t, x), y0 + (y1 - y0) * t])
-                 for x in np.linspace(x0, x1, lines)]
-    horizontals = [np.column_stack([x0 + (x1 - x0) * t, np.full_like(t, y)])
-                   for y in np.linspace(y0, y1, lines)]
+    verticals = [np.column_stack([np.full_like(t, x), bottom + (top - bottom) * t])
+                 for x in np.linspace(left, right, lines)]
+    horizontals = [np.column_stack([left + (right - left) * t, np.full_like(t, y)])
+                   for y in np.linspace(bottom, top, lines)]
     return np.concatenate(verticals + horizontals)
 
 

@@ -100,14 +100,14 @@ def encode(config: TrainConfig, *, hidden_controls=(), autoplay: bool = False, a
         if config.dataset == "csv" and name in ("dataset", "columns"):
             continue
         params[name] = as_text(value)
-    hidden = frozenset(hidden_controls) & frozenset(CONTROLS)
-    if hidden:
-        shown = [c for c in CONTROLS if c not in hidden]
+    hide = frozenset(hidden_controls) & frozenset(CONTROLS)
+    if hide:
+        shown = [c for c in CONTROLS if c not in hide]
         # Whichever list is shorter: a teacher who leaves one slider says show=lr.
-        if len(shown) < len(hidden):
+        if len(shown) < len(hide):
             params["show"] = ",".join(shown) if shown else NONE
         else:
-            params["hide"] = ",".join(c for c in CONTROLS if c in hidden)
+            params["hide"] = ",".join(c for c in CONTROLS if c in hide)
     if autoplay:
         params["autoplay"] = "1"
     if at > 0:
@@ -184,10 +184,10 @@ def decode(params: Mapping, *, base: TrainConfig = DEFAULTS, datasets=None,
     except (TypeError, ValueError) as err:  # a combination no rule above foresaw
         notes.append(f"The settings did not fit together ({err}): the page's own are used.")
         config = base
-    hidden = _hidden_controls(params, notes)
+    hide = _hidden_controls(params, notes)
     autoplay = _teacher_flag(params, "autoplay", notes)
     at = _at(params, config, notes)
-    return Link(config, hidden, autoplay, at, _display(params, notes), tuple(notes))
+    return Link(config, hide, autoplay, at, _display(params, notes), tuple(notes))
 
 
 def _value_problem(field, value: str) -> str | None:
@@ -387,20 +387,20 @@ def _mend_columns(values, base, spec, notes):
 
 
 def _hidden_controls(params, notes) -> frozenset:
-    hidden = set()
+    hide = set()
     if "show" in params:
         text, said = _last(params["show"]), []
         shown = _control_names(text, "show", said)
         # Only show=none hides every control: a show= naming no control (empty, mistyped, a
         # stray character) would leave a student with no control at all, so it is ignored.
         if shown or text.lower() == NONE:
-            hidden = set(CONTROLS) - shown
+            hide = set(CONTROLS) - shown
         elif invisible_problem(text) is None:
             said = [f"show={_show(text)} names no control: ignored (every control is shown)."]
         notes.extend(said)
     if "hide" in params:
-        hidden |= _control_names(_last(params["hide"]), "hide", notes)
-    return frozenset(hidden)
+        hide |= _control_names(_last(params["hide"]), "hide", notes)
+    return frozenset(hide)
 
 
 def _control_names(text, key, notes) -> set:

@@ -265,9 +265,9 @@ class Trainer:
         self.X_train = self.transform(self.dataset.X_train)
         self.X_test = self.transform(self.dataset.X_test)
         # The training inputs beside a ones column, the layout the network's lean path takes.
-        self._X1_train, self._X1_test = (np.hstack([X, np.ones((len(X), 1), self.dtype)])
+        self._ones_train, self._ones_test = (np.hstack([X, np.ones((len(X), 1), self.dtype)])
                                          for X in (self.X_train, self.X_test))
-        self._X1_both = np.vstack([self._X1_train, self._X1_test])
+        self._ones_both = np.vstack([self._ones_train, self._ones_test])
         n_out = self.dataset.n_classes if self.task == "multiclass" else 1
         self.Y_train = targets(self.dataset.y_train, self.task, n_out, self.dtype)
         self.Y_test = targets(self.dataset.y_test, self.task, n_out, self.dtype)
@@ -460,7 +460,7 @@ class Trainer:
 
     def predicted_epoch_seconds(self) -> float:
         """The cost model's seconds for one epoch with the current settings."""
-        return cost.epoch_seconds(self._shape, len(self._X1_train), len(self._X1_test),
+        return cost.epoch_seconds(self._shape, len(self._ones_train), len(self._ones_test),
                                   self.config.batch_size)
 
     def epoch_seconds(self) -> float:
@@ -469,7 +469,7 @@ class Trainer:
 
     def slow_note(self) -> str | None:
         """What to change, for the user, when an epoch takes longer than ~a second here."""
-        return cost.slow_epoch_note(self.epoch_seconds(), len(self._X1_train),
+        return cost.slow_epoch_note(self.epoch_seconds(), len(self._ones_train),
                                     self.config.batch_size, self.config.hidden)
 
     def _rules(self):
@@ -485,7 +485,7 @@ class Trainer:
         """
         self._pending_spent = 0.0
         # The batch size is read once: a change applies from the next epoch.
-        if self.config.batch_size >= len(self._X1_train):
+        if self.config.batch_size >= len(self._ones_train):
             yield from self._full_batch_step()
         else:
             yield from self._mini_batch_steps(self.config.batch_size)
@@ -518,7 +518,7 @@ class Trainer:
         net = self._net
         X, Y, batches = self._batches(size)
         order = self._order.permutation(len(X))
-        np.take(self._X1_train, order, axis=0, out=X)  # the shuffled set, into the same buffers
+        np.take(self._ones_train, order, axis=0, out=X)  # the shuffled set, into the same buffers
         np.take(self.Y_train, order, axis=0, out=Y)
         loss, penalty, rate, step = self._rules()
         gradient, grad = net.gradient, net.grad
@@ -580,7 +580,7 @@ class Trainer:
         loop makes no slices (a few us a batch, on batches that cost ~50 us).
         """
         if self._batch_plan[0] != size:
-            X, Y = np.empty_like(self._X1_train), np.empty_like(self.Y_train)
+            X, Y = np.empty_like(self._ones_train), np.empty_like(self.Y_train)
             plan = []
             for lo in range(0, len(X), size):
                 x, y = X[lo:lo + size], Y[lo:lo + size]  # the last batch may be shorter
@@ -590,18 +590,18 @@ class Trainer:
 
     def _full_batch_step(self):
         net, (loss, penalty, rate, step) = self._net, self._rules()
-        n = len(self._X1_train)
+        n = len(self._ones_train)
         if n <= self._chunk:
             # The order of the points does not matter in one batch, and the measurement after
             # the previous epoch usually left the forward pass at these very weights: reuse it.
             ws = net.workspace(n)
-            fresh = ws.last_input is self._X1_train and np.array_equal(net.theta, self._measured)
-            net.gradient(ws, self._X1_train, self.Y_train, loss, penalty, rate,
+            fresh = ws.last_input is self._ones_train and np.array_equal(net.theta, self._measured)
+            net.gradient(ws, self._ones_train, self.Y_train, loss, penalty, rate,
                          forward=not fresh)
             self._spent += cost.gradient_seconds(self._shape, n)
         else:
             if not hasattr(self, "_train_pieces"):
-                self._train_pieces = self._pieces(self._X1_train, self.Y_train)
+                self._train_pieces = self._pieces(self._ones_train, self.Y_train)
             yield from self._summed_gradient(self._train_pieces, loss, penalty, rate)
         self._epoch_grad[...] = net.grad
         step([net.theta], [net.grad])
@@ -719,23 +719,23 @@ class Trainer:
         net = self._net
         if epoch == 0:  # no step taken yet: the whole training set's gradient
             loss, penalty, rate, _ = self._rules()
-            yield from self._summed_gradient(self._pieces(self._X1_train, self.Y_train),
+            yield from self._summed_gradient(self._pieces(self._ones_train, self.Y_train),
                                              loss, penalty, rate)
             self._epoch_grad = net.grad.copy()
         g = self._epoch_grad
         starts = [s.start for s in net.block_slices]
         grad_norms = tuple(np.sqrt(np.add.reduceat(g * g, starts)).tolist())
         health = _Health(self.config.activation)
-        n = len(self._X1_train)
-        if self.config.batch_size < n and n + len(self._X1_test) <= self._chunk:
+        n = len(self._ones_train)
+        if self.config.batch_size < n and n + len(self._ones_test) <= self._chunk:
             # Mini-batches: both sets in one pass, a set of NumPy calls fewer an epoch.
-            out = yield from self._outputs(self._X1_both, health, rows=n)
+            out = yield from self._outputs(self._ones_both, health, rows=n)
             train_out, test_out = out[:n], out[n:]
         else:
             # Full batch: the training set alone, so the next step can reuse this pass. The
             # test set first: its workspace is the training set's when both have one size.
-            test_out = yield from self._outputs(self._X1_test)
-            train_out = yield from self._outputs(self._X1_train, health)
+            test_out = yield from self._outputs(self._ones_test)
+            train_out = yield from self._outputs(self._ones_train, health)
         self._measured = net.theta.copy()
         dead, saturated = health.result()
         loss = LOSSES[self.loss_name]
@@ -745,15 +745,15 @@ class Trainer:
         metrics.update(_task_metrics(self.task, "test", test_out, self.Y_test))
         return EpochStats(epoch, metrics, grad_norms, dead, saturated)
 
-    def _outputs(self, X1, health=None, rows=None):
-        """The network's outputs for ``X1`` (a new array), in pieces if it is big; a generator.
+    def _outputs(self, x_ones, health=None, rows=None):
+        """The network's outputs for ``x_ones`` (a new array), in pieces if big; a generator.
 
         ``health`` counts the units' activations over the first ``rows`` rows (default all).
         """
-        net, n = self._net, len(X1)
+        net, n = self._net, len(x_ones)
         if n <= self._chunk:
             ws = net.workspace(n)
-            out = net._forward(ws, X1).copy()
+            out = net._forward(ws, x_ones).copy()
             if health is not None:
                 health.add([a[:rows] for a in ws.acts[:-1]] if rows else ws.acts[:-1])
             self._spent += cost.forward_seconds(self._shape, n)
@@ -761,7 +761,7 @@ class Trainer:
         out = np.empty((n, net.sizes[-1]), net.dtype)
         for lo, hi in cost.pieces(n, self._chunk):
             ws = net.workspace(hi - lo)
-            out[lo:hi] = net._forward(ws, X1[lo:hi])
+            out[lo:hi] = net._forward(ws, x_ones[lo:hi])
             if health is not None:
                 health.add(ws.acts[:-1])
             self._spent += cost.forward_seconds(self._shape, hi - lo)

@@ -43,7 +43,7 @@ def test_a_budget_on_the_biggest_network_runs_no_more_batches_than_the_cost_mode
 def test_a_full_batch_too_big_for_one_unit_is_cut_into_pieces(model_clock):
     trainer = model_clock(Trainer(HUGE.replace(batch_size=4500)))
     rows = cost.chunk_rows(cost.Shape.of(trainer.model.sizes))
-    assert rows < 4500 and len(trainer._pieces(trainer._X1_train, trainer.Y_train)) > 10
+    assert rows < 4500 and len(trainer._pieces(trainer._ones_train, trainer.Y_train)) > 10
     trainer.run(seconds=0.005)
     assert trainer.steps == 0 and trainer._timed[1] <= 0.005  # a few pieces, no step yet
 
@@ -177,7 +177,7 @@ def test_a_landscape_slice_of_a_big_network_computes_the_points_that_fit(monkeyp
                         types.SimpleNamespace(perf_counter=lambda: job._done * job._cost))
     assert job.run(seconds=3.5 * job._cost) == 3
     assert job._done == 3
-    centre = job.loss_at(0, 0) if hasattr(job, "loss_at") else job._evaluate(job.centre)
+    centre = job._evaluate(job.centre)
     assert centre == pytest.approx(trainer.history.last()["train_loss"], rel=1e-5)
 
 

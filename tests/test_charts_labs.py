@@ -132,13 +132,12 @@ def test_landscape_surface_puts_the_path_at_its_losses():
 
 # -- inside the network ----------------------------------------------------------------------------
 def test_thumbnails_one_image_per_neuron_coloured_by_its_output():
-    xs = ys = np.linspace(-1, 1, 8)
     layer1 = np.stack([np.full((8, 8), 1.0), np.full((8, 8), -1.0), np.zeros((8, 8))])
     output = np.full((1, 8, 8), 0.9)
     rows = [{"label": "layer 1 · tanh", "values": layer1, "zrange": (-1, 1),
              "hover": ["a", "b", "c"]},
             {"label": "output", "values": output, "zrange": (0, 1), "hover": ["out"]}]
-    fig = _valid(charts_labs.thumbnails_figure(xs, ys, rows))
+    fig = _valid(charts_labs.thumbnails_figure(rows))
     images = fig["layout"]["images"]
     assert len(images) == 4
     palette = PALETTES["classic"]
@@ -150,10 +149,9 @@ def test_thumbnails_one_image_per_neuron_coloured_by_its_output():
 
 
 def test_thumbnails_cap_wide_layers_and_say_so():
-    xs = ys = np.linspace(0, 1, 4)
     rows = [{"label": "layer 1", "values": np.zeros((20, 4, 4)), "zrange": (-1, 1),
              "hover": [str(k) for k in range(20)]}]
-    fig = _valid(charts_labs.thumbnails_figure(xs, ys, rows, max_columns=16))
+    fig = _valid(charts_labs.thumbnails_figure(rows, max_columns=16))
     assert len(fig["layout"]["images"]) == 16
     assert "first 16 of 20" in fig["layout"]["annotations"][0]["text"]
 

@@ -5,7 +5,7 @@
 - ``boundary_axes``: the two features the decision boundary is drawn over.
 - ``pick_animal``: an animal from the table, or measurements typed in by hand (parsed, never
   evaluated; a bad value gets one message and the last good values stay on show).
-- ``lab`` and ``step_buttons``: the single-example steps. They act on a *copy* of the trained
+- ``step_copy`` and ``step_buttons``: the single-example steps. They act on a *copy* of the trained
   network, so stepping again and again on one animal never rewrites the run whose loss curve the
   page shows; the copy follows the trained network until the learner steps, and is dropped when
   the animal or the run changes, or on "Back to the trained network".
@@ -198,7 +198,7 @@ def pick_animal(scope: str, trainer: Trainer) -> Example:
 
 # -- single-example steps -------------------------------------------------------------------------
 @dataclass
-class Lab:
+class StepCopy:
     """A copy of the trained network that single-example steps act on.
 
     ``p_label`` is the probability of the example's true class before any step, then after each.
@@ -221,27 +221,27 @@ def _p_label(trainer, model, example):
     return p if example.label == 1 else 1.0 - p
 
 
-def lab(scope: str, run: state.Run, example: Example) -> Lab:
+def step_copy(scope: str, run: state.Run, example: Example) -> StepCopy:
     """The scope's copy for this run and animal, made afresh when either changed.
 
     Until the learner steps, the copy follows the trained network (it is re-taken whenever the
     run has trained further); after a step it stays put, so the learner's steps are not lost.
     """
     trainer = run.trainer
-    current = state.get(scope, "lab")
+    current = state.get(scope, "step_copy")
     stale = (current is None or current.trainer is not trainer
              or current.example_key != example.key
              or (current.steps == 0 and current.epoch != trainer.epoch))
     if stale:
         model = teaching.copy_model(trainer.model)
-        current = Lab(trainer, trainer.epoch, example.key, model,
+        current = StepCopy(trainer, trainer.epoch, example.key, model,
                       [_p_label(trainer, model, example)])
-        state.put(scope, "lab", current)
+        state.put(scope, "step_copy", current)
     return current
 
 
 def _take_step(scope: str, example: Example) -> None:
-    current = state.get(scope, "lab")
+    current = state.get(scope, "step_copy")
     if current is None or current.example_key != example.key:
         return  # the page changed under the click; the next run shows the new animal
     lr = state.value(f"{scope}.step_lr", DEFAULT_STEP_RATE)
@@ -252,10 +252,10 @@ def _take_step(scope: str, example: Example) -> None:
 
 
 def _back_to_trained(scope: str) -> None:
-    state.put(scope, "lab", None)
+    state.put(scope, "step_copy", None)
 
 
-def step_buttons(scope: str, example: Example, current: Lab) -> None:
+def step_buttons(scope: str, example: Example, current: StepCopy) -> None:
     """The step's learning rate, "One SGD step on this animal" and "Back to the trained
     network"."""
     key = f"{scope}.step_lr"
@@ -358,7 +358,7 @@ def show_losses(fwd: teaching.Forward, label: int, trainer: Trainer) -> None:
                    f"{trainer.config.penalty_rate:g}); the step below includes its gradient.")
 
 
-def show_step(step: teaching.Step, current: Lab, trainer: Trainer, palette) -> None:
+def show_step(step: teaching.Step, current: StepCopy, trainer: Trainer, palette) -> None:
     """What the last single-example step did: probabilities, loss, and every layer's numbers."""
     names = trainer.dataset.class_names
     true = names[step.label]
@@ -422,7 +422,7 @@ def show_readable_step(step: teaching.Step) -> None:
                 + inspect.getsource(readable.sgd_step), language="python")
 
 
-def show_copy_effect(current: Lab, trainer: Trainer) -> None:
+def show_copy_effect(current: StepCopy, trainer: Trainer) -> None:
     """How the copy's single-example steps changed its test accuracy, beside the trained net's."""
     y = teaching.labels(trainer, "test")
     trained = float(np.mean((teaching.p_dog(trainer, "test") > 0.5) == (y == 1)))
@@ -434,7 +434,7 @@ def show_copy_effect(current: Lab, trainer: Trainer) -> None:
 
 
 # -- results of the run --------------------------------------------------------------------------
-def results(run: state.Run, columns, palette, key: str) -> None:
+def results(run: state.Run, columns, key: str) -> None:
     """Accuracy, the confusion matrices and the animals the network is most wrong about."""
     trainer = run.trainer
     last = trainer.history.last()

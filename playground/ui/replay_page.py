@@ -18,10 +18,10 @@ LOOK = live.Look(buttons=("play",), epochs_per_frame=1, tick=0.4, rewind=True,
 
 def cursor(trainer) -> replay.Cursor:
     """The replay's cursor over ``trainer``'s kept epochs (a new one for a new run)."""
-    held = state.get("labs", "replay.cursor")
+    held = state.get(SCOPE, "cursor")
     if held is None or held.trainer is not trainer:
         held = replay.Cursor(trainer)
-        state.put("labs", "replay.cursor", held)
+        state.put(SCOPE, "cursor", held)
     return held
 
 

@@ -189,8 +189,8 @@ def _data_for(scope, saved):
 
 def _saved_boundary(saved, data):
     """The saved model's output over its data's plane, drawn like the Train page's boundary."""
-    x0, x1, y0, y1 = plane_bounds(data)
-    xs, ys = np.linspace(x0, x1, 80), np.linspace(y0, y1, 80)
+    left, right, bottom, top = plane_bounds(data)
+    xs, ys = np.linspace(left, right, 80), np.linspace(bottom, top, 80)
     gx, gy = np.meshgrid(xs, ys)
     raw = plane_raw(data, np.column_stack([gx.ravel(), gy.ravel()]))
     out = saved.predict(raw)

@@ -46,7 +46,7 @@ def _throttled(run: state.Run, key: str, build):
     return cached[1]
 
 
-def display(scope: str = "train") -> dict:
+def display() -> dict:
     """The display settings (palette, projector mode), app-wide."""
     return {"palette": charts.PALETTES[state.value("display.palette", "classic")],
             "projector": bool(state.value("display.projector", False))}
