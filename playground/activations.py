@@ -27,8 +27,8 @@ def _constant(value):
 
 
 # Constants as read-only 0-d arrays: NumPy 2 takes a Python float operand through its "weak
-# scalar" promotion, which costs ~0.5 us more per call here than an array operand, as much as
-# the arithmetic on a mini-batch. The values are exact in float32, so float64 arrays lose nothing.
+# scalar" promotion, which costs more per call than an array operand, as much as the arithmetic
+# on a mini-batch. The values are exact in float32, so float64 arrays lose nothing.
 _ZERO, _HALF, _ONE = _constant(0.0), _constant(0.5), _constant(1.0)
 _TWO, _MINUS_TWO = _constant(2.0), _constant(-2.0)
 
@@ -90,9 +90,9 @@ class Activation:
 def _tanh_exp_form(z, out):
     if z.size < TANH_EXP_FORM_FROM:
         return np.tanh(z, out)
-    # tanh z = 2 / (1 + e^-2z) - 1. Where NumPy's float32 tanh is not vectorised and its exp is
-    # (6 vs 3 ns an element), on the large arrays of a whole data set or a decision-boundary
-    # grid five calls beat one: 37 vs 53 us on 8,000 elements. The error stays under 2e-7. For
+    # tanh z = 2 / (1 + e^-2z) - 1. Where NumPy's float32 tanh is not vectorised and its exp is,
+    # on the large arrays of a whole data set or a decision-boundary grid five calls beat one
+    # (bench/NOTES.md). The error stays under 2e-7. For
     # z < -44, e^-2z overflows to inf and the result is exactly -1 (and for large z it
     # underflows to 0: exactly 1).
     with np.errstate(over="ignore", under="ignore"):
@@ -129,7 +129,7 @@ def _relu(z, out):
     if z.size < 1024 or out is z:
         return np.maximum(z, _ZERO, out=out)
     # Against an array of zeros rather than the scalar 0: NumPy's loop for a broadcast scalar is
-    # not vectorised and runs ~4x slower on large arrays (measured: 327 vs 86 us on 5000 x 64).
+    # not vectorised and runs several times slower on large arrays (bench/NOTES.md).
     out.fill(0)
     return np.maximum(z, out, out=out)
 

@@ -130,7 +130,7 @@ def boundary_figure(xs, ys, values, task, *, palette=PALETTES["classic"], discre
         layout["yaxis"].update(scaleanchor="x", scaleratio=1)
     if title:
         # The legend sits on the plot's top edge: the title goes on a line of its own above it
-        # (at the default place the two were drawn over each other).
+        # (at the default place the two overlap).
         layout["margin"] = {**layout["margin"], "t": layout["margin"]["t"] + 26}
         layout["title"].update(y=1, yref="container", yanchor="top", pad={"t": 8})
     return {"data": data, "layout": layout}
@@ -259,8 +259,8 @@ def loss_figure(history: dict, *, metric: str = "accuracy", log_y=False, best_ep
         shapes.append({"type": "line", "xref": "x", "yref": "paper", "x0": best_epoch,
                        "x1": best_epoch, "y0": 0, "y1": 1,
                        "line": {"color": "#2a9d3f", "width": 2, "dash": "dot"}})
-    # The metric's axis is on its panel's right: on the left, its title and ticks sat on the
-    # end of the loss lines when the chart was narrow.
+    # The metric's axis is on its panel's right: on the left, its title and ticks would sit on
+    # the ends of the loss lines of a narrow chart.
     layout = _base_layout(
         height, shapes=shapes, hovermode="x unified",
         margin={"l": 55, "r": 50, "t": 40, "b": 45},
@@ -268,8 +268,8 @@ def loss_figure(history: dict, *, metric: str = "accuracy", log_y=False, best_ep
         yaxis={"title": {"text": "loss"}, "type": "log" if log_y else "linear"},
         xaxis2={"domain": [0.68, 1], "title": {"text": "epoch"}, "anchor": "y2",
                 "rangemode": "nonnegative"},
-        # No "range" key at all for R²: a null range drew once, then Plotly.react threw
-        # ("container is not an object") on every redraw and the chart stayed empty.
+        # No "range" key at all for R²: Plotly.react throws on a null range ("container is not
+        # an object") on every redraw after the first, and the chart stays empty.
         yaxis2={"title": {"text": label}, "anchor": "x2", "side": "right",
                 **({"range": [0, 1.02]} if metric == "accuracy" else {})},
         annotations=[] if best_epoch is None else [

@@ -16,16 +16,12 @@ multiply-adds of one row's forward pass) and ``U`` units after the input:
 ``gradient`` is one forward and backward pass and one optimizer step. An epoch is its batches'
 gradients plus a forward pass over the training and the test rows (the measurement).
 
-Calibration (``bench/bench_cost.py``: one BLAS thread, float32, tanh, SGD with momentum; medians
-of 5 timings for 9 shapes from 2-4-1 to 8 x 128 and 1 to 4,500 rows, on the 2-core AVX-512
-machine this project is developed on, 2026-12, shared with other jobs (load ~4)). The constants
-below were fitted there (gradient: median error 9 %, 90th percentile 19 %; forward: 10 %, 21 %);
-a later run of the bench on the same machine found them off by a median of 19 % (gradient) and
-17 % (forward), 43 % and 36 % at the 90th percentile, 52 % at most; on 8 x 128 a 250-row piece's
-gradient took 2.64 ms against 2.40 predicted, a 1,000-row forward pass 3.6 ms against 4.2.
-So a unit meant as 2 ms is 1 to 3 ms; a slower server scales every figure alike, and
-``Trainer`` also keeps the ratio of the seconds it measured to the seconds predicted, which
-scales the units and what it tells a user.
+Calibration: the constants below are fitted by ``bench/bench_cost.py`` (one BLAS thread,
+float32, tanh, SGD with momentum; 9 shapes from 2-4-1 to 8 x 128, 1 to 4,500 rows) on the
+2-core machine this project is developed on; how far off they were there is in bench/NOTES.md.
+They are good to a few tens of percent, so a unit meant as 2 ms is 1 to 3 ms; a slower server
+scales every figure alike, and ``Trainer`` also keeps the ratio of the seconds it measured to
+the seconds predicted, which scales the units and what it tells a user.
 """
 
 from __future__ import annotations

@@ -112,8 +112,8 @@ def default_features(sniffed: Sniff, label: str) -> list:
 def _default_label(header, body, numeric) -> str:
     """The column most likely to be the answer: a text column with few values, else the last.
 
-    Never 'split', which ``dataset_csv`` writes (train/test): with numeric labels it was the
-    only text column, and the re-uploaded file trained to tell training rows from test rows.
+    Never 'split', which ``dataset_csv`` writes (train/test): with numeric labels it is the
+    only text column, and a re-uploaded file would train to tell training rows from test rows.
     """
     for j in range(len(header) - 1, -1, -1):
         values = {r[j] for r in body}

@@ -25,8 +25,8 @@ distance from ``c`` that the plane explains (the rest is invisible in the pictur
 
 Cost: one forward pass over the training set per grid point. One MLP is reused and its flat
 ``theta`` overwritten in place; the work is chunked (``SliceJob.run(seconds=...)``) so a page can
-draw progress between chunks. Batching several grid points into one larger pass was measured and
-was slower: the time goes into tanh over (points x samples x units) values either way.
+draw progress between chunks. Batching several grid points into one larger pass does not help:
+the time goes into tanh over (points x samples x units) values either way.
 
 The exact case: every network of the Train page has a bias, so even the smallest (no hidden
 layer, two inputs) has three parameters. ``TwoWeightRun`` is a model with exactly two:
@@ -246,7 +246,7 @@ class SliceJob:
         with np.errstate(all="ignore"):  # far from the centre the loss may overflow: inf/NaN
             if len(X) <= self._rows:
                 return float(self._probe.loss(X, Y, *self._loss))
-            # A big network in pieces: its buffers for every row at once held ~70 MB.
+            # A big network in pieces: its buffers for every row at once would need ~70 MB.
             out = np.concatenate([self._probe.forward(X[lo:hi])
                                   for lo, hi in cost.pieces(len(X), self._rows)])
             name, penalty, rate = self._loss

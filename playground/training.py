@@ -37,12 +37,10 @@ SATURATION_SLOPE = 0.05
 _SATURATED = float(np.sqrt(1 - SATURATION_SLOPE))  # the |tanh| above which that happens
 READY, DIVERGED, STOPPED, DONE = "ready", "diverged", "stopped", "done"
 # A finite blow-up also counts as diverging. A too-high learning rate on a classifier rarely
-# reaches NaN: the loss jumps from ln 2 to ~8 (the clipped log of 0) and stays there or swings,
-# and the run used to end "done". Each rule (factor, window, count): the training loss above
-# factor x where the run started in `count` of the last `window` epochs. Measured on every
-# dataset x optimizer at the default rate for 1,000 epochs, the largest such windowed ratio of a
-# normal run was 1.03 (3 of 5; the spiral's early plateau at its starting loss) and 0.94 (10 of
-# 20); at lr 10 the blown-up runs sat at 4 to 16 times their start.
+# reaches NaN: the loss jumps from ln 2 to ~8 (the clipped log of 0) and stays there or swings.
+# Each rule (factor, window, count): the training loss above factor x where the run started in
+# `count` of the last `window` epochs. Normal runs stay near or below 1x their start and
+# blown-up ones several times above it (the calibration: bench/NOTES.md).
 BLOWUP_RULES = ((3.0, 5, 3),  # blown up, or swinging between ~1x and ~10x
                 (2.0, 20, 10))  # stuck well above the start, oscillating
 # Replay's kept weights: at most this many copies, and at most SNAPSHOT_BYTES of them (a network
@@ -201,7 +199,7 @@ def _one_blas_thread(method):
     @functools.wraps(method)
     def wrapper(*args, **kwargs):
         # Set and put back by hand: threadpoolctl's limit() context re-reads every library's
-        # state, 11-30 us a call, as much as a tenth of a 100 x 100 grid (1.5 us this way).
+        # state on each call, a sizeable share of a 100 x 100 grid's forward pass.
         pools = _blas_pools()
         before = [pool.get_num_threads() for pool in pools]
         for pool in pools:
@@ -803,7 +801,7 @@ class Trainer:
         """``model``'s outputs for the network inputs ``X``, in pieces if that is a lot of work.
 
         In pieces, a big network's buffers stay small: for the 10,000 rows of a grid at once,
-        8 x 128 took ~80 MB.
+        8 x 128 needs ~80 MB.
         """
         if len(X) <= self._chunk:
             return self.model.forward(X)

@@ -631,8 +631,8 @@ def test_every_widget_defaults_to_the_value_a_link_gave_it():
     # A widget the browser mounts late (its code loads lazily on a fresh page) shows its DEFAULT
     # when a run starts before it has mounted, then sends that back as the user's choice. With
     # the link's values in session state and Streamlit's defaults (the minimum, the first
-    # option), picking a dataset right after opening set Points to 50 and Training share to 10 %
-    # (measured in Chromium: 3 times in 46 tries). Every widget's default is now its value.
+    # option), picking a dataset right after opening could set Points to 50 and Training share
+    # to 10 %. So every widget's default is its value.
     config = TrainConfig(dataset="blobs", n_classes=4, n_samples=800, noise=0.1,
                          label_noise=0.05, train_ratio=0.7, data_seed=3, features=("x1*x2",),
                          hidden=(6, 5, 3), activation="relu", init="he_uniform", init_seed=7,

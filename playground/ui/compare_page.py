@@ -56,7 +56,7 @@ def pin_train_run() -> str | None:
         return (f"At most {compare.MAX_PINNED} runs can be pinned: clear the pinned runs "
                 "first.")
     trainer = state.current_run("train").trainer
-    # Text, not an emoji: classroom machines may lack an emoji font (it showed as a box).
+    # Text, not an emoji: classroom machines may lack an emoji font (it shows as a box).
     label = f"pinned: {compare.describe(trainer.config)} @ {trainer.epoch}"
     state.put(SCOPE, "pinned", held + [compare.pin(trainer, label)])
     return None

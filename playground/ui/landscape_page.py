@@ -56,8 +56,8 @@ TWO_KEY = "two"
 
 
 TWO = "labs.two"  # the two-weight model's timeline scope
-# Epochs a frame of Play may take: one shows every step; at one a frame (~6 a second here) the
-# 2,000-epoch limit took five minutes.
+# Epochs a frame of Play may take: one shows every step, but at a few frames a second the walk
+# to the 2,000-epoch limit would take minutes.
 TWO_LOOK = live.Look(
     speeds={1: 1, 5: 5, 25: 25}, default_speed=1, speed_label="Epochs per frame",
     speed_help="One shows every step of the walk; more get far sooner.",

@@ -62,7 +62,7 @@ def open_link(page) -> None:
     run = state.current_run(scope)
     if link.at:
         # A bit now, the rest in the live fragment's ticks (the page shows its progress): a far
-        # epoch on a big network once held the first page run for over ten minutes.
+        # epoch on a big network would otherwise hold the page's first run for minutes.
         run.trainer.run(epochs=link.at - run.trainer.epoch, seconds=live.ACTION_SECONDS)
         run.aim(link.at, "link", then_play=link.autoplay)
     elif link.autoplay:
@@ -146,7 +146,7 @@ def lazy_expander(label: str, key: str, **kwargs):
     """A closed expander whose content the page builds only once it is opened (``.open``).
 
     For the boxes a visit rarely opens: built at once, the share box alone (its code block
-    loads a highlighter) made the Train page's first chart appear ~0.5 s later.
+    loads a highlighter) delays the Train page's first chart.
     """
     return st.expander(label, key=key, on_change="rerun", **kwargs)
 

@@ -31,9 +31,8 @@ from playground.timeline import Timeline
 from playground.ui import classroom, state
 
 TICK = 0.1  # seconds between frame requests while playing (a slower browser asks less often)
-# Most seconds of training per frame, so one user cannot hog the server. Measured in Chromium on
-# two cores shared with the server: 0.05 gave ~5.5 boundary frames and ~160 epochs a second at
-# full speed, 0.04 ~5 and ~110, 0.06 ~4.5 and ~175 (the browser and the training share the CPU).
+# Most seconds of training per frame, so one user cannot hog the server. The browser and the
+# training share the CPU: more training a frame buys epochs with frames (bench/NOTES.md).
 BUDGET = 0.05
 # Most seconds a click trains before the page answers (Step; a link's ``at`` in the page's first
 # run): whatever is left goes on in the ticks, with the progress shown.
@@ -41,8 +40,8 @@ ACTION_SECONDS = 0.3
 SPEEDS = {"1 epoch / frame": 1, "2": 2, "5": 5, "10": 10, "25": 25, "100": 100,
           "As fast as it goes": None}
 # Ten epochs a frame: the learner sees the boundary bend (1,000 epochs take 10-20 s). "As fast
-# as it goes" ran the default 1,000 epochs in about a second on a fast machine (1,155 epochs/s):
-# a first-time user saw only the end.
+# as it goes" can end the default 1,000 epochs within a second on a fast machine, and a
+# first-time user would see only the end.
 DEFAULT_SPEED = "10"
 
 

@@ -20,13 +20,12 @@ from playground.ui.live_chart import live_chart
 
 RESOLUTION = 100
 # Seconds between redraws of the secondary views while playing: each costs the browser as much
-# as a boundary frame (its axes are redrawn); every 2 s rather than every 1 s lifted full-speed
-# play from ~5.0 to ~5.5 boundary frames a second (measured in Chromium here).
+# as a boundary frame (its axes are redrawn), so they give way to the boundary (bench/NOTES.md).
 SLOW_VIEW_INTERVAL = 2.0
 # Points per line while playing: about what a half-page chart has pixels for (each bucket keeps
 # its lowest and highest epoch). A paused chart gets every epoch up to charts.MAX_LINE_POINTS,
-# for hovering; at 4,000 a line, the messages (~170 KB a frame) and the redraws of the curves
-# held the frame rate of a long run at half that of a short one (measured in Chromium).
+# for hovering; that many while playing would make every frame's message and redraw grow with
+# the run's length, and a long run play slower than a short one.
 PLAYING_LINE_POINTS = 600
 
 
@@ -56,8 +55,7 @@ def chart_columns(spec, *, key: str) -> list:
     """``st.columns(spec)`` for charts side by side, stacked when the page is too narrow.
 
     Charts side by side on a narrow page (the sidebar open at 1024 px, or projector mode's
-    larger type with the sidebar open) were left in slivers; stacked, each gets the whole
-    width. The page's width is known only in the browser, so the columns sit in a container
+    larger type with the sidebar open) would be slivers; stacked, each gets the whole width. The page's width is known only in the browser, so the columns sit in a container
     (class ``st-key-charts-<key>``) that a CSS container query stacks below ``STACK_BELOW``
     (streamlit_app.py's LAYOUT_CSS).
     """
