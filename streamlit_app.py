@@ -7,7 +7,7 @@ settings back into the URL on every run (see playground/ui/links.py).
 
 import streamlit as st
 
-from playground.scopes import SCOPES
+from playground.scopes import PAGES
 from playground.ui import classroom, links, state
 from playground.ui.live_chart import preload_plotly
 
@@ -54,16 +54,8 @@ st.set_page_config(page_title="Neural network playground", page_icon="🧠", lay
                    initial_sidebar_state=SIDEBAR_WIDTH)
 preload_plotly()  # the charts' library downloads while the page's widgets render
 
-pages = [
-    st.Page(SCOPES["train"].page, title="Train", icon=":material/model_training:", default=True),
-    st.Page("app_pages/lessons.py", title="Lessons", icon=":material/school:"),
-    st.Page(SCOPES["catdog"].page, title="Cats vs dogs", icon=":material/pets:"),
-    st.Page("app_pages/compare.py", title="Compare runs", icon=":material/compare_arrows:"),
-    st.Page("app_pages/landscape.py", title="Loss landscape", icon=":material/landscape:"),
-    st.Page("app_pages/replay.py", title="Replay", icon=":material/replay:"),
-    st.Page("app_pages/inside.py", title="Inside the network", icon=":material/visibility:"),
-    st.Page("app_pages/loss_functions.py", title="Loss functions", icon=":material/functions:"),
-]
+pages = [st.Page(p.script, title=p.title, icon=p.icon, default=i == 0)
+         for i, p in enumerate(PAGES.values())]
 page = st.navigation(pages)
 links.open_link(page)  # a session's first run: load the settings the URL carries
 st.html(LAYOUT_CSS)

@@ -4,6 +4,7 @@ import streamlit as st
 
 from playground import compare
 from playground.datasets import DATASETS
+from playground.scopes import PAGES
 from playground.ui import compare_page, state
 
 st.title("Compare runs")
@@ -16,7 +17,7 @@ n_train = len(trainer.X_train)
 
 with st.container(border=True):
     st.markdown(f"**Base settings: the Train page's run** — {compare.describe(base)}")
-    st.page_link("app_pages/train.py", label="Change them on the Train page",
+    st.page_link(PAGES["train"].script, label="Change them on the Train page",
                  icon=":material/tune:")
     left, middle, right = st.columns([2, 4, 2], vertical_alignment="bottom")
     field = left.selectbox("Vary", list(compare.SWEEPS), key="labs.compare.field",

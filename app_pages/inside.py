@@ -3,6 +3,7 @@
 import streamlit as st
 
 from playground import charts_labs, inside
+from playground.scopes import PAGES
 from playground.ui import live, state, views
 from playground.ui.live_chart import live_chart
 
@@ -13,7 +14,8 @@ st.caption("Each hidden neuron draws one simple picture over the input plane; th
 SCOPE = "train"
 run = state.current_run(SCOPE)
 model = run.trainer.model
-st.page_link("app_pages/train.py", label="Settings (data, layers, activation) are on the Train page",
+st.page_link(PAGES["train"].script,
+             label="Settings (data, layers, activation) are on the Train page",
              icon=":material/tune:")
 live.controls(SCOPE)
 

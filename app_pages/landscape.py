@@ -7,6 +7,7 @@ from playground import charts_labs, landscape
 from playground.datasets import DATASETS
 from playground.losses import LOSSES
 from playground.optimizers import OPTIMIZER_LABELS
+from playground.scopes import PAGES
 from playground.text import count
 from playground.ui import landscape_page, state
 from playground.ui.live_chart import live_chart
@@ -31,8 +32,8 @@ def slice_view() -> None:
         "*current weights + a·d1 + b·d2* for two directions d1, d2, with the current weights at "
         "the centre (0, 0). The black line is the path training took, each kept epoch's weights "
         "projected onto the slice.")
-    st.page_link("app_pages/train.py", label="Train the network further on the Train page",
-                 icon=":material/model_training:")
+    st.page_link(PAGES["train"].script, label="Train the network further on the Train page",
+                 icon=PAGES["train"].icon)
     cols = st.columns([3, 2, 2, 1, 2], vertical_alignment="bottom")
     directions = cols[0].selectbox(
         "Directions", list(landscape.DIRECTIONS), key="labs.landscape.directions",

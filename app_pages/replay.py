@@ -3,6 +3,7 @@
 import streamlit as st
 
 from playground import replay
+from playground.scopes import PAGES
 from playground.ui import live, replay_page, state, views
 from playground.ui.live_chart import live_chart
 
@@ -16,7 +17,7 @@ trainer = run.trainer
 kept = sorted(trainer.snapshots)
 if len(kept) < 2:
     st.info("Nothing to replay yet: the run is at epoch 0. Train it on the Train page first.")
-    st.page_link("app_pages/train.py", label="Go to the Train page", icon=":material/model_training:")
+    st.page_link(PAGES["train"].script, label="Go to the Train page", icon=PAGES["train"].icon)
     st.stop()
 
 spacing = kept[1] - kept[0]

@@ -1,4 +1,7 @@
-"""The pages that own a run's settings ("scopes"), in one read-only registry.
+"""The app's pages and the pages that own a run's settings ("scopes"), in read-only registries.
+
+``PAGES`` lists every page of the navigation (script, menu title, icon): the entry point builds
+its menu from it and a page links to another through it, so no page path is written twice.
 
 A scope is a page family with settings of its own: "train" (the Train page, and the Lessons,
 Compare, Landscape, Replay and Inside pages that work on its run) and "catdog" (the cats-and-dogs
@@ -14,6 +17,30 @@ from types import MappingProxyType
 from playground.config import TrainConfig
 from playground.control_specs import Where
 from playground.datasets import DATASETS
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of the navigation: its script (as ``st.Page`` and ``st.page_link`` take it),
+    its menu title and its icon."""
+
+    script: str
+    title: str
+    icon: str
+
+
+PAGES = MappingProxyType({  # in menu order; the first is the app's default page
+    "train": Page("app_pages/train.py", "Train", ":material/model_training:"),
+    "lessons": Page("app_pages/lessons.py", "Lessons", ":material/school:"),
+    "catdog": Page("app_pages/cats_dogs.py", "Cats vs dogs", ":material/pets:"),
+    "compare": Page("app_pages/compare.py", "Compare runs", ":material/compare_arrows:"),
+    "landscape": Page("app_pages/landscape.py", "Loss landscape", ":material/landscape:"),
+    "replay": Page("app_pages/replay.py", "Replay", ":material/replay:"),
+    "inside": Page("app_pages/inside.py", "Inside the network", ":material/visibility:"),
+    "loss_functions": Page("app_pages/loss_functions.py", "Loss functions",
+                           ":material/functions:"),
+})
+"""Every page by key."""
 
 
 @dataclass(frozen=True)
@@ -54,9 +81,9 @@ class Scope:
 
 
 SCOPES = MappingProxyType({
-    "train": Scope("train", "app_pages/train.py", "train", TrainConfig()),
+    "train": Scope("train", PAGES["train"].script, "train", TrainConfig()),
     # All six features, one hidden layer of 8, Adam.
-    "catdog": Scope("catdog", "app_pages/cats_dogs.py", "cats_dogs",
+    "catdog": Scope("catdog", PAGES["catdog"].script, "cats_dogs",
                     TrainConfig(dataset="catdog", hidden=(8,), optimizer="adam", lr=0.01,
                                 batch_size=10, epochs=500),
                     datasets=("catdog",), own=frozenset({"dataset", "columns"}), columns="set"),

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ast
 import pathlib
+import re
 
 from playground import scopes
 from playground.control_specs import shown
@@ -15,6 +17,41 @@ def test_every_scope_names_its_page_file():
     for scope in scopes.SCOPES.values():
         assert (ROOT / scope.page).is_file(), scope.page
         assert scope.page.endswith(f"/{scope.url_path}.py")
+
+
+def test_every_page_script_is_in_the_registry_once():
+    scripts = [page.script for page in scopes.PAGES.values()]
+    on_disk = sorted(f"app_pages/{p.name}" for p in (ROOT / "app_pages").glob("*.py"))
+    assert sorted(scripts) == on_disk
+    assert {scope.page for scope in scopes.SCOPES.values()} <= set(scripts)
+
+
+def _sources():
+    yield ROOT / "streamlit_app.py"
+    yield from sorted((ROOT / "app_pages").glob("*.py"))
+    yield from sorted((ROOT / "playground").rglob("*.py"))
+
+
+def _strings(path):
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            yield node.value
+
+
+def test_page_paths_are_written_only_in_the_registry():
+    registry = ROOT / "playground" / "scopes.py"
+    offenders = [(str(path.relative_to(ROOT)), text) for path in _sources() if path != registry
+                 for text in _strings(path) if re.search(r"app_pages/\w+\.py", text)]
+    assert offenders == []
+
+
+def test_session_state_is_touched_only_through_ui_state():
+    # live_chart keeps the chart component's own per-session cache, not a page's state.
+    allowed = {ROOT / "playground" / "ui" / "state.py", ROOT / "playground" / "ui" / "live_chart.py"}
+    offenders = sorted({str(path.relative_to(ROOT)) for path in _sources() if path not in allowed
+                        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+                        if isinstance(node, ast.Attribute) and node.attr == "session_state"})
+    assert offenders == []
 
 
 def test_a_page_finds_its_scope_and_the_others_work_on_the_train_run():

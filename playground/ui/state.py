@@ -1,9 +1,9 @@
 """Per-user state in st.session_state: the settings of a run and the run itself.
 
-Pages never touch st.session_state directly; they go through this module: ``get``/``put`` for a
-scope's values, ``value``/``set_value``/``seed`` for a widget's or the app's own key. Each page family has a
-*scope* ("train" for the Train page and the pages that share its settings, "catdog" for the
-cat/dog page), and a scope holds:
+Pages never touch st.session_state directly (tests/test_scopes.py checks it); they go through
+this module: ``get``/``put`` for a scope's values, ``value``/``set_value``/``seed`` for a
+widget's or the app's own key. Each page family has a *scope* ("train" for the Train page and
+the pages that share its settings, "catdog" for the cat/dog page), and a scope holds:
 
 - ``config``: the TrainConfig the widgets edit. It lives under a plain key, not a widget key, so
   it survives pages whose widgets are not drawn (Streamlit forgets the state of widgets that a
