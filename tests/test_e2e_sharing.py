@@ -11,7 +11,6 @@ Screenshots go to artifacts/ (git-ignored).
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
 
 import numpy as np

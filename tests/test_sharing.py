@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 import json
-import re
 from urllib.parse import parse_qsl, urlsplit
 
 import numpy as np
