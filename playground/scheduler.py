@@ -14,7 +14,7 @@ and draws inside it; then the next session in line goes.
 - Each turn trains for a *slice* sized so that every player still gets frames: the playing
   sessions share ``duty`` seconds of work per second, each wants ``frames_wanted`` frames a
   second, and a frame's drawing costs what the last turns measured. The slice lies between
-  ``slice_min`` and ``slice_max`` (one student alone gets ``slice_max``, as before).
+  ``slice_min`` and ``slice_max`` (one student alone gets ``slice_max``).
 - With two or more players the turns together use at most ``duty`` of wall time (a token bucket
   with ``burst`` seconds of credit): the rest serves pages, health checks and button presses.
 - Whole pages (a page opened, a button pressed, a setting changed) run one at a time too, and

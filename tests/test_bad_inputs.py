@@ -322,7 +322,7 @@ BAD_LINKS = [
     ({"n_classes": "4\x00"}, "n_classes", "U+0000"),
     ({"lr": "9" * 400}, "lr", "characters long"),
     # A NUL or another invisible character refuses the whole value, and a list of layers
-    # with nothing readable in it keeps the page's layers (it once became "no hidden layer").
+    # with nothing readable in it keeps the page's layers (not "no hidden layer").
     ({"hidden": "\x00"}, "hidden", "invisible character U+0000 at position 1"),
     ({"hidden": "4,\x00,4"}, "hidden", "U+0000 at position 3"),
     ({"hidden": "\x1b[31m4"}, "hidden", "U+001B"),

@@ -93,8 +93,8 @@ def _nones(value, path=""):
 
 @pytest.mark.parametrize("dataset, metric", [("xor", "accuracy"), ("multi_gauss", "r2")])
 def test_loss_figure_layout_has_no_none_setting(dataset, metric):
-    # A regression run's yaxis2.range was None: Plotly.react failed on every redraw after the
-    # first ("container is not an object") and the loss chart stayed empty.
+    # A None setting (a regression run's yaxis2.range) makes Plotly.react fail on every redraw
+    # after the first ("container is not an object"), and the loss chart stays empty.
     run = Trainer(TrainConfig(dataset=dataset, n_samples=60, hidden=(3,)))
     run.run(epochs=2)
     fig = charts.loss_figure({k: run.history[k] for k in run.history.columns}, metric=metric)
@@ -208,7 +208,7 @@ def test_projector_mode_enlarges_type_lines_markers_and_shapes(trainer):
 
 
 def test_a_boundary_title_gets_a_line_of_its_own_above_the_legend():
-    # The saved-model preview's title was drawn over its legend (both at the top left).
+    # The saved-model preview has a title and a legend: both at the top left, they would overlap.
     xs = ys = np.linspace(-1, 1, 5)
     points = (np.zeros((3, 2)), np.array([0, 1, 0]), None)
     plain = charts.boundary_figure(xs, ys, np.full((5, 5), 0.5), "binary", test=points)

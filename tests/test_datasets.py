@@ -386,15 +386,15 @@ def test_unparseable_csv_names_the_line():
 
 
 def test_an_extra_field_on_the_first_data_row_names_that_line():
-    # pandas took the extra field for an index column and shifted every column by one, so the
-    # message blamed column 'b' for holding text.
+    # pandas takes the extra field for an index column and shifts every column by one: the
+    # message must not blame column 'b' for holding text.
     _fails(_csv("a,b,label", [",189,-0.633,cat"] + GOOD_ROWS), "line 2", "4 fields",
            "header has 3")
 
 
 def test_a_value_too_large_for_float32_names_row_and_column():
-    # 1e301 was accepted, overflowed float32 and the standardisation, and its column trained
-    # as zeros without a word.
+    # Accepted, 1e301 would overflow float32 and the standardisation, and its column would
+    # train as zeros without a word.
     rows = list(GOOD_ROWS)
     rows[2] = "1e301,1.0,cat"
     _fails(_csv("a,b,label", rows), "too large to train with", "'1e301'", "column 'a'",

@@ -74,7 +74,7 @@ def test_changing_the_data_breaks_the_data_rule():
 @pytest.mark.parametrize("optimizer", ["sgd", "momentum", "nesterov", "rmsprop", "adam"])
 def test_a_new_learning_rate_before_training_equals_starting_with_it(optimizer):
     # A student who starts a challenge and then moves the slider must get the run that the
-    # solution's config gives (this once failed: plain SGD took the config's momentum).
+    # solution's config gives (plain SGD must not take the config's momentum).
     start = TrainConfig(dataset="circle", hidden=(8,), optimizer=optimizer, lr=0.01)
     direct = trained(start.replace(lr=0.3), 5)
     changed = Trainer(start)
@@ -230,8 +230,8 @@ def test_a_challenge_starts_on_the_train_page_and_shows_its_checks():
 
 @pytest.mark.parametrize("key", ["depth", "catdog"])
 def test_a_loaded_lesson_keeps_its_question_on_its_page(key):
-    # The question once showed only on the Lessons page: on the page the preset loaded into,
-    # where the learner works on it, it was gone.
+    # The question stays on the page the preset loaded into, where the learner works on it,
+    # not only on the Lessons page.
     lesson = lessons.LESSON_KEYS[key]
     scope = lesson.page
     at = on_lessons_page()

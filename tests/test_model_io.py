@@ -65,7 +65,7 @@ BAD_FILES = [
     (lambda t: model_io.dumps(t).replace("0.0", "NaN", 1), "contains NaN"),
     (lambda t: _broken(t, lambda d: d["scaler"].update(scale=[0.0] * 4)), "must be positive"),
     (lambda t: "x" * (model_io.MAX_BYTES + 1), "too large"),
-    # Found by a reviewer: json.loads raises these, not JSONDecodeError (a traceback before).
+    # json.loads raises RecursionError here, not JSONDecodeError: it too gets one message.
     (lambda t: "[" * 100_000 + "]" * 100_000, "nested too deeply"),
     (lambda t: re.sub(r'"epoch": \d+', '"epoch": ' + "9" * 5000, model_io.dumps(t)),
      "not a model file"),

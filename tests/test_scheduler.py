@@ -174,9 +174,9 @@ def test_threads_never_share_a_turn_and_all_get_turns():
 
 
 def test_a_page_frame_is_not_stuck_behind_the_line_that_waits_for_the_page():
-    # The deadlock once seen at 8 students: B waits first in line; A's page runs, and A's
-    # page draws its own frame. B may not go (a page runs) and A was behind B: both waited
-    # until wait_max, every time a page was opened or a button pressed.
+    # A possible deadlock: B waits first in line; A's page runs, and A's page draws its own
+    # frame. B may not go (a page runs) and A is behind B: both would wait until wait_max,
+    # every time a page is opened or a button pressed.
     sched = Scheduler(clock=FakeClock())
     sched.ask("B")
     with sched.page("A") as held:

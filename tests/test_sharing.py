@@ -235,8 +235,8 @@ def test_step_on_a_big_network_finishes_its_epoch_in_ticks(monkeypatch):
     ({"label_noise": "0.025"}, "label_noise", 0.02),
     ({"n_samples": "100", "train_ratio": "0.2", "batch_size": "64"}, "batch_size", 20)])
 def test_a_link_trained_to_an_epoch_keeps_it_when_the_page_rounds_a_value(params, name, shown):
-    # The rounding once came from the page's first draw, AFTER the link had trained to its
-    # epoch: a new run started at 0 and the note blamed the user for changing the setting.
+    # The rounding must come before the link trains to its epoch: from the page's first draw,
+    # it would start a new run at 0 with a note blaming the user for changing the setting.
     at = app({**params, "at": "20"})
     assert getattr(at.session_state["train.config"], name) == shown
     assert run_of(at).trainer.epoch == 20
@@ -302,8 +302,8 @@ def test_projector_and_palette_stay_in_the_address_bar_but_not_in_shared_links()
 
 
 def test_a_cats_page_link_without_columns_means_every_feature_and_gives_no_note():
-    # Empty columns mean "all six": the page once made them explicit after its first run and
-    # then reported that the link's "none" had become all six.
+    # Empty columns mean "all six": made explicit after the page's first run, they would be
+    # reported as the link's "none" having become all six.
     fresh = AppTest.from_file(APP, default_timeout=60)
     fresh.query_params["lr"] = "0.03"
     fresh.query_params["projector"] = "1"
@@ -580,8 +580,8 @@ def test_the_dataset_csv_uploads_again_to_the_same_points():
 
 
 def test_a_regression_dataset_csv_proposes_its_target_not_the_split_column():
-    # Numeric labels left 'split' (train/test) as the only text column: it was proposed as
-    # the answer, with the real target among the inputs.
+    # With numeric labels 'split' (train/test) is the only text column: proposed as the
+    # answer, it would put the real target among the inputs.
     data = make_dataset("plane", n_samples=100, seed=0)
     sniffed = files.sniff(files.dataset_csv(data).encode())
     assert files.dataset_csv(data).splitlines()[0] == "split,x1,x2,label"
