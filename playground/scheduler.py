@@ -18,8 +18,9 @@ and draws inside it; then the next session in line goes.
 - With two or more players the turns together use at most ``duty`` of wall time (a token bucket
   with ``burst`` seconds of credit): the rest serves pages, health checks and button presses.
 - Whole pages (a page opened, a button pressed, a setting changed) run one at a time too, and
-  before any waiting frame: a page holds the server while it runs, and its own frame is drawn
-  at once inside it (it must not wait behind the line, which waits for the page).
+  before any waiting frame; a page does not wait for the frame being drawn (a page takes ~30 ms,
+  and it is what the user is waiting for), and its own frame is drawn at once inside it (it must
+  not wait behind the line, which waits for the page).
 - Nobody waits forever: a turn not granted within ``wait_max`` seconds, or given up because the
   caller was interrupted (Pause was pressed), comes back with no training time, and the frame
   only draws; a page that waits too long runs anyway.
@@ -67,7 +68,9 @@ class Scheduler:
     slice_max, slice_min : float
         Bounds on the training seconds of one turn.
     frames_wanted : float
-        Frames a second each player should get when the server is busy.
+        Frames a second each player's slice is sized for when the server is busy. Streamlit's
+        own work for a frame falls outside the turns, so players see fewer: 3 gave 2.6-2.9 a
+        second at 8 players and 1.0-1.4 at 30 (bench/bench_classroom.py); 2 gave 1.6 and 0.6.
     idle_after : float
         A session that has not asked for a turn for this long no longer counts as playing.
     wait_max : float
@@ -79,7 +82,7 @@ class Scheduler:
     """
 
     def __init__(self, *, duty: float = 0.8, slice_max: float = 0.05, slice_min: float = 0.004,
-                 frames_wanted: float = 2.0, burst: float = 0.25, idle_after: float = 1.5,
+                 frames_wanted: float = 3.0, burst: float = 0.25, idle_after: float = 1.5,
                  wait_max: float = 5.0, poll: float = 0.1,
                  clock: Callable[[], float] = time.monotonic):
         self.duty, self.slice_max, self.slice_min = duty, slice_max, slice_min
@@ -169,13 +172,13 @@ class Scheduler:
         """Start ``session``'s page if nothing else runs and it is first in the pages' line.
 
         Pages run one at a time (each holds the interpreter for a while: two at once only
-        slow each other and the server's own loop), before any frame that waits.
+        slow each other and the server's own loop), before any frame that waits, and beside
+        at most the one frame being drawn when they arrive.
         """
         if session in self._pages:  # a page inside a page (the same session): nested
             self._pages[session] += 1
             return True
-        if (self._busy is not None or self._pages or not self._page_line
-                or self._page_line[0] != session):
+        if self._pages or not self._page_line or self._page_line[0] != session:
             return False
         self._page_line.popleft()
         self._pages[session] = 1
@@ -227,11 +230,11 @@ class Scheduler:
             with self._lock:
                 self.finish(session, self.clock() - start, self._trained.pop(session, 0.0))
 
-    def _try_turn(self, session, now, first):
-        if first:
-            self.ask(session, now)
-        else:
-            self._seen[session] = now
+    def _try_turn(self, session, now):
+        # Asked again at every try: the same session may wait in two threads (Streamlit starts
+        # a new script thread for a button press while the old one stops), and the one giving
+        # up takes the session out of the line.
+        self.ask(session, now)
         return self.try_start(session, now)
 
     def trained(self, session, seconds: float) -> None:
@@ -255,9 +258,8 @@ class Scheduler:
                 with self._lock:
                     self.end_page(session)
 
-    def _try_page(self, session, now, first):
-        if first:
-            self.ask_page(session)
+    def _try_page(self, session, now):
+        self.ask_page(session)  # again at every try, as in _try_turn
         return self.try_page(session) or None
 
     def _wait(self, session, cancelled, attempt, give_up):
@@ -269,13 +271,11 @@ class Scheduler:
         with self._lock:
             self._wakers.setdefault(session, []).append(event)
         try:
-            first = True
             while True:
                 with self._lock:
                     now = self.clock()
                     event.clear()
-                    got = attempt(session, now, first)
-                    first = False
+                    got = attempt(session, now)
                     if got is not None:
                         return got
                     if now - start >= self.wait_max or cancelled():

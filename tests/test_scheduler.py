@@ -203,20 +203,43 @@ def test_pages_run_one_at_a_time_and_before_waiting_frames():
     assert sched.try_start("player") is not None
 
 
-def test_a_page_does_not_start_in_the_middle_of_someone_elses_turn():
+def test_a_page_does_not_wait_for_the_frame_being_drawn_but_the_next_frame_waits_for_it():
     sched = Scheduler(clock=FakeClock())
     sched.ask("player")
     assert sched.try_start("player") is not None
     sched.ask_page("newcomer")
-    assert not sched.try_page("newcomer")
+    assert sched.try_page("newcomer")  # a page (~30 ms) goes first, beside the frame under way
     sched.finish("player", 0.03, 0.02)
-    assert sched.try_page("newcomer")
+    sched.ask("player")
+    assert sched.try_start("player") is None
+    sched.end_page("newcomer")
+    assert sched.try_start("player") is not None
+
+
+def test_a_session_waiting_in_two_threads_keeps_its_place_when_one_gives_up():
+    # A button press starts a new script thread while the old one stops: the old one's giving
+    # up must not take the new one's page out of the line (it then waited wait_max, 5 s).
+    sched = Scheduler(wait_max=3.0, poll=0.01)
+    sched.ask_page("other")
+    assert sched.try_page("other")  # another page runs: "me" must wait
+    got = []
+    new_thread = threading.Thread(target=lambda: got.append(sched.page("me").__enter__()))
+    new_thread.start()
+    for _ in range(500):  # until the new thread waits in line
+        if "me" in sched._page_line:
+            break
+        threading.Event().wait(0.01)
+    with sched.page("me", cancelled=lambda: True) as held:  # the old thread gives up
+        assert not held
+    sched.end_page("other")
+    new_thread.join(timeout=10)
+    assert got == [True]  # held, not given up at wait_max
 
 
 def test_a_waiting_page_gives_up_when_interrupted_and_runs_unheld():
     sched = Scheduler(wait_max=5.0)
-    sched.ask("other")
-    assert sched.try_start("other") is not None
+    sched.ask_page("other")
+    assert sched.try_page("other")
     with sched.page("me", cancelled=lambda: True) as held:
         assert not held
     assert "me" not in sched._page_line and "me" not in sched._pages
