@@ -41,8 +41,6 @@ from sklearn.model_selection import train_test_split
 from playground.text import (INFINITE_WORDS, MAX_MAGNITUDE, MISSING_WORDS, NUMBER, TextError,
                              decode as decode_text, name_problem, number_problem, quote)
 
-TASKS = ("binary", "multiclass", "regression")
-
 # Inclusive ranges of the make_dataset arguments; config.FIELDS takes a run's ranges of these
 # settings from here, and the pages' controls (control_specs) stay inside them.
 PARAM_RANGES: Mapping[str, tuple[float, float]] = MappingProxyType(

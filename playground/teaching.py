@@ -363,10 +363,6 @@ class Wrong:
         """Probability the network gives the true class."""
         return self.p_dog if self.label == 1 else 1.0 - self.p_dog
 
-    @property
-    def correct(self) -> bool:
-        return (self.p_dog > 0.5) == (self.label == 1)
-
 
 def most_wrong(trainer: Trainer, k: int = 10) -> list[Wrong]:
     """The k animals (training and test) with the lowest probability for their true class.

@@ -221,7 +221,7 @@ def test_most_wrong_lists_the_lowest_true_class_probabilities(trained):
                  1 - teaching.p_dog(trained, "test"))])
     assert rows[-1].p_label <= np.sort(everyone)[11] + 1e-12
     errors = int(np.sum(everyone < 0.5))
-    assert sum(not r.correct for r in rows) == min(12, errors)
+    assert sum(r.p_label < 0.5 for r in rows) == min(12, errors)
     for r in rows:
         names = trained.dataset.names_test if r.split == "test" else trained.dataset.names_train
         assert r.name == names[r.index]
