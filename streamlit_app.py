@@ -8,6 +8,7 @@ settings back into the URL on every run (see playground/ui/links.py).
 import streamlit as st
 
 from playground.scopes import PAGES
+from playground.training import one_blas_thread
 from playground.ui import classroom, links, state
 from playground.ui.live_chart import preload_plotly
 
@@ -53,6 +54,7 @@ SIDEBAR_WIDTH = 330
 st.set_page_config(page_title="Neural network playground", page_icon="🧠", layout="wide",
                    initial_sidebar_state=SIDEBAR_WIDTH)
 preload_plotly()  # the charts' library downloads while the page's widgets render
+one_blas_thread()  # a session keeps to one core (1.5 us a run)
 
 pages = [st.Page(p.script, title=p.title, icon=p.icon, default=i == 0)
          for i, p in enumerate(PAGES.values())]

@@ -208,3 +208,22 @@ def test_a_run_with_an_epoch_under_way_can_be_pinned(model_clock):
     assert np.array_equal(pinned._net.theta, trainer.model.theta)
     trainer.run(epochs=1)  # the original goes on with its epoch
     assert trainer.epoch == 1
+
+
+def test_the_app_keeps_blas_to_one_thread_for_everything_a_session_computes(monkeypatch):
+    # Building a Trainer, predictions, the landscape and the sweeps call BLAS outside run() and
+    # grid(); with BLAS's own threads a big network's first measurement cost several times the
+    # CPU on a busy server. The app sets one thread on every page run, in the thread that runs
+    # the page (OpenBLAS keeps the setting per thread here).
+    from streamlit.testing.v1 import AppTest
+    pools = training._blas_pools()
+    if not pools:
+        pytest.skip("no BLAS thread pool found")
+    seen, real_init = [], Trainer.__init__
+
+    def init(self, *args, **kwargs):
+        seen.append([pool.get_num_threads() for pool in pools])
+        real_init(self, *args, **kwargs)
+    monkeypatch.setattr(Trainer, "__init__", init)
+    at = AppTest.from_file("../streamlit_app.py", default_timeout=60).run()
+    assert not at.exception and seen and all(threads == [1] * len(pools) for threads in seen)
