@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import re
 import zipfile
@@ -182,6 +183,11 @@ BAD_CSV = [
     ("model_file_as_csv", _model_bytes(), "opens under 'Open a model'"),
     ("web_page_as_csv", b"<!DOCTYPE html><html><body><table></table></body></html>",
      "web page"),
+    # A bad cell late in a column of numbers: the one match over the joined column once took
+    # time exponential in the rows before it (this page run did not end).
+    ("missing_value_in_the_last_row", _with_cell("", row=39), "data row 40"),
+    ("text_in_the_last_row", _with_cell("n/a", row=39), "missing value ('n/a')"),
+    ("long_digits_then_a_letter", _with_cell("1" * 15_000 + "x", row=39), "is not a number"),
 ]
 
 
@@ -199,6 +205,20 @@ def test_a_bad_csv_upload_says_why_and_changes_nothing(csv_session, name, conten
     assert f"{name}.csv" in shown[0] and "Your current data and run are unchanged" in shown[0]
     assert not [b for b in at.button if b.key == "train.csv_use"]  # nothing to train on
     assert _state(at) == before
+
+
+def test_the_number_rule_reads_each_spelling_in_one_way_only():
+    # Old and new patterns accept the same strings (the old one is the oracle on short strings,
+    # where its many ways to match cost nothing) ...
+    old = re.compile(r"[ \t]*[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?[ \t]*")
+    for size in range(6):
+        for chars in itertools.product("1.e+- x", repeat=size):
+            spelling = "".join(chars)
+            assert bool(old.fullmatch(spelling)) == bool(text.NUMBER.fullmatch(spelling))
+    # ... and a column of 5,000 numbers with a bad last cell is refused (it was 2^5000 steps).
+    column = pd.Series([str(10 + i % 90) for i in range(4999)] + ["12a"])
+    values, bad = datasets._numbers(column)
+    assert bad.tolist() == [False] * 4999 + [True] and values[0] == 10.0
 
 
 def test_the_refused_uploads_leave_a_session_that_still_trains(csv_session):
