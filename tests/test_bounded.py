@@ -210,20 +210,35 @@ def test_a_run_with_an_epoch_under_way_can_be_pinned(model_clock):
     assert trainer.epoch == 1
 
 
-def test_the_app_keeps_blas_to_one_thread_for_everything_a_session_computes(monkeypatch):
+_SEEN_BY_EACH_TRAINER = """
+import json
+from streamlit.testing.v1 import AppTest
+from playground import training
+pools, seen, real = training._blas_pools(), [], training.Trainer.__init__
+def init(self, *args, **kwargs):
+    seen.append([pool.get_num_threads() for pool in pools])
+    real(self, *args, **kwargs)
+training.Trainer.__init__ = init
+at = AppTest.from_file("streamlit_app.py", default_timeout=60).run()
+print(json.dumps({"pools": len(pools), "seen": seen, "exception": bool(at.exception)}))
+"""
+
+
+def test_the_app_keeps_blas_to_one_thread_for_everything_a_session_computes():
     # Building a Trainer, predictions, the landscape and the sweeps call BLAS outside run() and
     # grid(); with BLAS's own threads a big network's first measurement cost several times the
-    # CPU on a busy server. The app sets one thread on every page run, in the thread that runs
-    # the page (OpenBLAS keeps the setting per thread here).
-    from streamlit.testing.v1 import AppTest
-    pools = training._blas_pools()
-    if not pools:
+    # CPU on a busy server. The app sets one thread on every page run. In a fresh process, as
+    # a server is: once the main thread has set OpenBLAS's threads (as this test process
+    # has), a script thread's setting is ignored.
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+    root = Path(__file__).resolve().parents[1]
+    done = subprocess.run([sys.executable, "-c", _SEEN_BY_EACH_TRAINER], cwd=root,
+                          capture_output=True, text=True, check=True)
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    if not result["pools"]:
         pytest.skip("no BLAS thread pool found")
-    seen, real_init = [], Trainer.__init__
-
-    def init(self, *args, **kwargs):
-        seen.append([pool.get_num_threads() for pool in pools])
-        real_init(self, *args, **kwargs)
-    monkeypatch.setattr(Trainer, "__init__", init)
-    at = AppTest.from_file("../streamlit_app.py", default_timeout=60).run()
-    assert not at.exception and seen and all(threads == [1] * len(pools) for threads in seen)
+    assert not result["exception"] and result["seen"]
+    assert all(threads == [1] * result["pools"] for threads in result["seen"]), result
