@@ -22,7 +22,7 @@ from playground.config import FIELDS, TrainConfig
 from playground.datasets import derive_features
 from playground.losses import TASK_LOSSES, output_activation
 from playground.network import MLP
-from playground.text import TextError, decode, name_problem, quote
+from playground.text import TextError, count, decode, name_problem, quote
 
 SCHEMA = "nn-playground-model"
 VERSION = 1
@@ -99,15 +99,30 @@ def loads(text: str | bytes) -> SavedModel:
     if len(text) > MAX_BYTES:
         raise ModelFileError(f"the file is too large; a model file is at most {MAX_BYTES:,} bytes")
     try:
-        data = json.loads(text, parse_constant=_reject_constant)
+        data = json.loads(text, parse_constant=_reject_constant, parse_int=_whole_number)
     except json.JSONDecodeError as err:
         raise ModelFileError(f"not valid JSON: {err.msg} at line {err.lineno}, column "
                              f"{err.colno}") from None
     except RecursionError:
         raise ModelFileError("not a model file: its JSON is nested too deeply to read") from None
-    except ValueError as err:  # e.g. an integer of more than 4,300 digits
+    except ModelFileError:
+        raise
+    except ValueError as err:
         raise ModelFileError(f"not a model file: {err}") from None
     return from_dict(data)
+
+
+MAX_DIGITS = 20  # a saved epoch, seed or size has at most 10 digits
+
+
+def _whole_number(digits: str) -> int:
+    """A JSON integer; a longer one than a model file holds is refused before it is converted
+    (Python's own refusal, past 4,300 digits, tells the user to call sys.set_int_max_str_digits)."""
+    if len(digits.lstrip("-")) > MAX_DIGITS:
+        raise ModelFileError(f"the file holds a whole number of {len(digits.lstrip('-')):,} "
+                             f"digits ({quote(digits)}); no number in a model file has more "
+                             f"than {MAX_DIGITS}")
+    return int(digits)
 
 
 def _reject_constant(name):
@@ -167,7 +182,8 @@ def _sizes(sizes, config, task):
             isinstance(s, int) and not isinstance(s, bool) and 1 <= s <= 128 for s in sizes):
         raise ModelFileError("sizes must be a list of layer widths, each 1 to 128")
     if tuple(sizes[1:-1]) != config.hidden:
-        raise ModelFileError(f"sizes {sizes} do not match the config's hidden layers "
+        shown = sizes if len(sizes) <= 12 else [*sizes[:10], "…", f"{len(sizes):,} in all"]
+        raise ModelFileError(f"sizes {shown} do not match the config's hidden layers "
                              f"{list(config.hidden)}")
     if task != "multiclass" and sizes[-1] != 1:
         raise ModelFileError(f"a {task} model has 1 output, the file says {sizes[-1]}")
@@ -176,7 +192,7 @@ def _sizes(sizes, config, task):
 
 def _names(names, n, what):
     if not isinstance(names, list) or len(names) != n or not all(isinstance(v, str) for v in names):
-        raise ModelFileError(f"{what} must be a list of {n} names")
+        raise ModelFileError(f"{what} must be a list of {count(n, 'name')}")
     for k, name in enumerate(names):
         problem = name_problem(name)
         if problem:
