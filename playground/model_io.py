@@ -112,7 +112,7 @@ def loads(text: str | bytes) -> SavedModel:
     return from_dict(data)
 
 
-MAX_DIGITS = 20  # a saved epoch, seed or size has at most 10 digits
+MAX_DIGITS = 100  # a saved epoch, seed or size has at most 10; longer is a broken file
 
 
 def _whole_number(digits: str) -> int:

@@ -68,7 +68,7 @@ BAD_FILES = [
     # json.loads raises RecursionError here, not JSONDecodeError: it too gets one message.
     (lambda t: "[" * 100_000 + "]" * 100_000, "nested too deeply"),
     (lambda t: re.sub(r'"epoch": \d+', '"epoch": ' + "9" * 5000, model_io.dumps(t)),
-     "not a model file"),
+     "a whole number of 5,000 digits"),  # not Python's advice to call set_int_max_str_digits
     # An epoch past any run's limit passed, then broke the loss chart when training went on.
     (lambda t: _broken(t, lambda d: d.update(epoch=10 ** 30)), "epoch must be a whole number"),
 ]
