@@ -39,7 +39,7 @@ from sklearn.datasets import make_blobs, make_moons
 from sklearn.model_selection import train_test_split
 
 from playground.text import (INFINITE_WORDS, MAX_MAGNITUDE, MISSING_WORDS, NUMBER, TextError,
-                             decode as decode_text, name_problem, number_problem, quote)
+                             count, decode as decode_text, name_problem, number_problem, quote)
 
 # Inclusive ranges of the make_dataset arguments; config.FIELDS takes a run's ranges of these
 # settings from here, and the pages' controls (control_specs) stay inside them.
@@ -667,6 +667,22 @@ class CsvRows:
 
 INDEX_NOTE = ("The first column has no name in the header: it is read as the row numbers "
               "pandas writes (DataFrame.to_csv without index=False) and left out.")
+SEP_NOTE = "The first line, sep=',', is Excel's hint of the separator: left out."
+
+
+def _empty_columns_note(n: int) -> str:
+    which = "The last column has" if n == 1 else f"The last {n} columns have"
+    return f"{which} no name and no values (a spreadsheet's trailing commas): left out."
+
+
+def _empty_rows_note(n: int) -> str:
+    return (f"{count(n, 'row')} with no values (only commas, as a spreadsheet writes rows it "
+            f"once used) {'was' if n == 1 else 'were'} left out.")
+
+
+def _has_data(row: list) -> bool:
+    """A row that holds a value: blank lines and rows of empty cells (',,,') do not."""
+    return any(cell.strip() for cell in row)
 
 
 def read_csv_rows(data: bytes, *, max_bytes: int = 5_000_000, max_columns: int = 50,
@@ -676,10 +692,18 @@ def read_csv_rows(data: bytes, *, max_bytes: int = 5_000_000, max_columns: int =
     In order, each in time linear in the file: its size (before decoding), its text
     (``text.decode``), the header line alone (its number of columns, its names), the longest
     line, then the rows, stopping at ``max_rows + 1``. A first column with an empty name is a
-    pandas index column: dropped, with ``INDEX_NOTE``. Cells are not interpreted here.
+    pandas index column: dropped, with ``INDEX_NOTE``. What spreadsheets add is left out with
+    a note: Excel's ``sep=,`` first line, rows of empty cells (``,,,``: rows once used) and
+    trailing columns with no name and no values (a comma ending every line); a trailing
+    unnamed column that holds a value is refused like any unnamed column. Cells are not
+    interpreted here.
     """
     text = _decode(data, max_bytes)
     _not_a_table(text)
+    notes = []
+    if re.match(r"sep=,[ \t]*\n", text):  # Excel's separator hint (its ';' spelling is refused)
+        text = text[text.index("\n"):]  # a blank line now: the lines keep their numbers
+        notes.append(SEP_NOTE)
     reader = csv.reader(io.StringIO(text))
     try:
         header = next(row for row in reader if row)
@@ -687,13 +711,22 @@ def read_csv_rows(data: bytes, *, max_bytes: int = 5_000_000, max_columns: int =
         raise DataError("the file is empty: it holds no header line") from None
     except csv.Error as error:
         raise DataError(f"could not read the CSV header (line 1): {_csv_error(error)}") from None
-    notes = []
-    if len(header) > 1 and header[0].strip() == "":
+    if not any(name.strip() for name in header):
+        raise DataError("the first line holds no column names (only commas); it must name "
+                        "the columns, e.g. x1,x2,label")
+    index = len(header) > 1 and header[0].strip() == ""
+    if index:
         notes.append(INDEX_NOTE)
-    _check_header(header, max_columns, skip=len(notes))
+    # Trailing columns without a name are checked after the rows: empty ones are left out.
+    named = header[index:]
+    trailing = len(named) - len(list(itertools.dropwhile(lambda n: not n.strip(),
+                                                         reversed(named))))
+    _check_header(header[:len(header) - trailing] if trailing <= max_columns else header,
+                  max_columns, skip=int(index))
     _check_line_length(text)
+    skipped = []
     try:  # at most one row more than allowed: enough to tell "too many" apart
-        rows = list(itertools.islice(filter(None, reader), max_rows + 1))  # blank lines left out
+        rows = list(itertools.islice(_rows_with_data(reader, skipped), max_rows + 1))
     except csv.Error as error:
         raise DataError(f"could not read the CSV: line {reader.line_num} of the file: "
                         f"{_csv_error(error)}") from None
@@ -705,9 +738,33 @@ def read_csv_rows(data: bytes, *, max_bytes: int = 5_000_000, max_columns: int =
         line = _line_of(text, ragged)
         raise DataError(f"could not read the CSV: line {line} of the file (spreadsheet row "
                         f"{line}) has {len(rows[ragged])} fields, the header has {len(header)}")
-    if notes:
-        rows = [row[1:] for row in rows]
-    return CsvRows(tuple(header[len(notes):]), rows, tuple(notes))
+    if trailing:
+        _check_trailing(header, rows, trailing, max_columns, int(index))
+        notes.append(_empty_columns_note(trailing))
+    if skipped[0]:
+        notes.append(_empty_rows_note(skipped[0]))
+    stop = len(header) - trailing
+    if index or trailing:
+        rows = [row[int(index):stop] for row in rows]
+    return CsvRows(tuple(header[int(index):stop]), rows, tuple(notes))
+
+
+def _rows_with_data(reader, skipped: list):
+    """The rows that hold a value; ``skipped[0]`` counts the rows of empty cells passed over
+    (blank lines are not counted: nobody sees them as rows)."""
+    skipped.append(0)
+    for row in reader:
+        if _has_data(row):
+            yield row
+        elif row:
+            skipped[0] += 1
+
+
+def _check_trailing(header, rows, trailing, max_columns, skip):
+    """Unnamed trailing columns must be empty: one holding a value needs a name."""
+    for j in range(len(header) - trailing, len(header)):
+        if any(row[j].strip() for row in rows):
+            _check_header(header, max_columns, skip)  # names the column without a name
 
 
 def _line_of(text: str, index: int) -> int:
@@ -715,7 +772,7 @@ def _line_of(text: str, index: int) -> int:
     counted), found again only when a message needs it."""
     reader = csv.reader(io.StringIO(text))
     next(row for row in reader if row)
-    for i, _ in enumerate(filter(None, reader)):
+    for i, _ in enumerate(filter(_has_data, reader)):
         if i == index:
             return reader.line_num
     return reader.line_num
