@@ -20,9 +20,6 @@ PROJECTOR_CSS = """<style>
 html { font-size: 21px; }
 [data-testid="stMainBlockContainer"] { padding-left: 1.5rem; padding-right: 1.5rem; }
 [data-testid="stSidebar"] { width: 400px !important; }
-/* Button labels wrap instead of ending in "..." ("One SGD step on this ani..." at this size). */
-[data-testid^="stBaseButton"] [data-testid="stMarkdownContainer"] {
-  white-space: normal; overflow: visible; text-overflow: clip; }
 </style>"""
 # For every page, in every mode. Streamlit's own spacing is made for text pages; these pages are
 # charts that should fit a laptop's first screen (1366x768), with the buttons and numbers above.
@@ -39,6 +36,11 @@ LAYOUT_CSS = """<style>
 @container (max-width: 45rem) {
   [class*="st-key-charts-"] [data-testid="stHorizontalBlock"] { flex-wrap: wrap; }
   [class*="st-key-charts-"] [data-testid="stColumn"] { min-width: 100%; } }
+/* Button labels wrap instead of ending in "..." or spilling out ("One SGD step on this ani..."
+   in projector mode, "Back to the trained network" at 1024 px). */
+[data-testid^="stBaseButton"] [data-testid="stMarkdownContainer"],
+[data-testid^="stBaseButton"] .stMarkdownEllipsis, [data-testid^="stBaseButton"] p {
+  white-space: normal; overflow: visible; text-overflow: clip; }
 /* The metrics row (views.metrics): numbers a size smaller than Streamlit's, to fit four in a
    chart's column. */
 [class*="st-key-metrics-"] [data-testid="stMetricValue"] { font-size: 1.5rem; }

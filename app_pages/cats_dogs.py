@@ -37,11 +37,12 @@ st.dataframe(table, hide_index=True, height=260, width="stretch",
                             for f in CATDOG_FEATURES} | {"name": "breed"})
 plot, notes = st.columns([3, 1])
 with plot:
-    views.static_chart(charts_catdog.pair_figure(table[list(CATDOG_FEATURES)].to_numpy(),
-                                                 (table.species == "dog").to_numpy().astype(int),
-                                                 CATDOG_FEATURES, ("cat", "dog"),
-                                                 names=table.name.tolist(), palette=palette),
-                       key="catdog.pairs", projector=False)  # 15 small panels
+    pairs = charts_catdog.pair_figure(table[list(CATDOG_FEATURES)].to_numpy(),
+                                      (table.species == "dog").to_numpy().astype(int),
+                                      CATDOG_FEATURES, ("cat", "dog"),
+                                      names=table.name.tolist(), palette=palette)
+    views.wide_chart(pairs, key="catdog.pairs", projector=False,  # 15 small panels
+                     min_width=charts_catdog.PAIR_MIN_WIDTH)
 with notes:
     st.markdown(
         "**Every feature against every other**, one dot per animal (hover for its breed; drag "

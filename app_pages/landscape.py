@@ -34,7 +34,10 @@ def slice_view() -> None:
         "projected onto the slice.")
     st.page_link(PAGES["train"].script, label="Train the network further on the Train page",
                  icon=PAGES["train"].icon)
-    cols = st.columns([3, 2, 2, 1, 2], vertical_alignment="bottom")
+    # Two rows: the directions' names need the width of half the page (in one row of five,
+    # "Random, scaled per neuron" was cut off at 1024 pixels).
+    top = st.columns([3, 2], vertical_alignment="bottom")
+    cols = [top[0], *st.columns([2, 2, 1], vertical_alignment="bottom"), top[1]]
     directions = cols[0].selectbox(
         "Directions", list(landscape.DIRECTIONS), key="labs.landscape.directions",
         persist_state="session",
@@ -71,10 +74,12 @@ def draw_slice(job, trainer, kind) -> None:
     else:
         titles = ("a (along d1)", "b (along d2)")
     labels = [f"epoch {e}" for e in job.path_epochs]
+    # The title is page text, not the chart's: it wraps on a phone, and a projector's legend
+    # above the plot ran into a chart title.
+    st.markdown(f"**{LOSSES[trainer.loss_name].label} around the weights of epoch {job.epoch}**")
     fig = charts_labs.landscape_figure(
         job.alphas, job.betas, job.loss, path=job.path, path_loss=job.path_loss,
-        path_labels=labels, axis_titles=titles, kind=kind, centre_label=f"epoch {job.epoch}",
-        title=f"{LOSSES[trainer.loss_name].label} around the weights of epoch {job.epoch}")
+        path_labels=labels, axis_titles=titles, kind=kind, centre_label=f"epoch {job.epoch}")
     live_chart(fig, key="labs.landscape.slice", height=fig["layout"]["height"])
     last = trainer.history.last()
     penalty = (f" plus the {trainer.config.penalty.upper()} penalty"
@@ -156,12 +161,12 @@ def two_weight_settings() -> dict:
 def draw_exact(run) -> None:
     ws, surface = run.surface(run.box())
     path_loss = run.path_losses()
+    model = "p = σ(w1·x1 + w2·x2)" if run.output == "sigmoid" else "y = w1·x1 + w2·x2"
+    st.markdown(f"**{LOSSES[run.loss_name].label} of {model}**")  # page text: it wraps
     fig = charts_labs.landscape_figure(
         ws, ws, surface, path=run.path, path_loss=path_loss,
         path_labels=[f"step {s}" for s in run.steps], mark_lowest=True,
-        axis_titles=("w1 (weight of x1)", "w2 (weight of x2)"),
-        title=f"{LOSSES[run.loss_name].label} of p = σ(w1·x1 + w2·x2)"
-        if run.output == "sigmoid" else f"{LOSSES[run.loss_name].label} of y = w1·x1 + w2·x2")
+        axis_titles=("w1 (weight of x1)", "w2 (weight of x2)"))
     fig["layout"]["yaxis"].update(scaleanchor="x", scaleratio=1)  # one unit of w1 = one of w2
     fig["layout"]["xaxis"]["constrain"] = "domain"
     live_chart(fig, key="labs.landscape.exact", height=fig["layout"]["height"])

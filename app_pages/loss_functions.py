@@ -30,8 +30,13 @@ else:
     marker, title = float(np.log(p0 / (1 - p0))), "logit z (p = σ(z))"
 curves = charts_labs.loss_explorer_curves(label, p)
 colours = charts_labs.run_colours(views.display()["palette"])
-views.static_chart(charts_labs.loss_explorer_figure(x, curves, x_title=title, marker=marker,
-                                                    colours=colours), key="labs.losses.figure")
+st.html(charts_labs.explorer_key_html(colours))
+figures = charts_labs.loss_explorer_figures(x, curves, x_title=title, marker=marker,
+                                            colours=colours)
+for column, figure, name in zip(views.chart_columns(3, key="losses"), figures,
+                                ("loss", "slope", "push")):
+    with column:
+        views.static_chart(figure, key=f"labs.losses.{name}")
 
 at = charts_labs.loss_explorer_curves(label, np.array([p0]))
 st.table(pd.DataFrame(

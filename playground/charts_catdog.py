@@ -28,6 +28,13 @@ def _diverging(palette):
     return [[0.0, palette[0]], [0.5, "#f7f7f7"], [1.0, palette[1]]]
 
 
+# Narrower than this (a phone), the pair plot's axis titles run into each other: it scrolls
+# sideways instead (views.wide_chart). Measured: clean at 450 px, titles overlapping at 358.
+PAIR_MIN_WIDTH = 480
+# The step figure's room: the row names at its left, a panel's title, a cell with its number.
+STEP_ROW_NAMES, STEP_TITLE, STEP_CELL = 150, 100, 40  # "-1.6e-04" needs 40
+
+
 # -- the data ---------------------------------------------------------------------------------
 def pair_figure(X: np.ndarray, y: np.ndarray, feature_names, class_names, *, names=None,
                 palette=PALETTES["classic"], height=720) -> dict:
@@ -162,21 +169,24 @@ def step_figure(before, gradient, change, after, row_names, col_names, *, lr: fl
     Blue is negative, orange positive, white zero. Narrow blocks (one or two units) sit in one
     row of four; wider ones in two rows of two, so the numbers written in the cells fit.
     """
-    panels = (("weights before", before, _reach(before, after)),
-              ("gradient ∂L/∂w", gradient, _reach(gradient)),
-              (f"change = −{lr:g} × gradient", change, _reach(change)),
-              ("weights after", after, _reach(before, after)))
+    per_row = _step_per_row(col_names)
+    # Four narrow panels in a row: each title on two lines, to fit above its panel.
+    cut = "<br>" if per_row == 4 else " "
+    panels = ((f"weights{cut}before", before, _reach(before, after)),
+              (f"gradient{cut}∂L/∂w", gradient, _reach(gradient)),
+              (f"change ={cut}−{lr:g} × gradient", change, _reach(change)),
+              (f"weights{cut}after", after, _reach(before, after)))
     with_text = np.size(before) <= MAX_CELL_TEXT
-    per_row = 4 if len(col_names) <= 2 else 2
     n_rows = 4 // per_row
     cells, gap = 22 * len(row_names), 70  # pixels: one panel's cells; between two rows
-    height = height or max(170, n_rows * cells + (n_rows - 1) * gap + 54)
-    plot = height - 54  # less the top and bottom margins
-    x_domains = _domains(per_row, 0.03 if per_row == 4 else 0.06)
+    top = 48 if per_row == 4 else 24  # room for the titles above the first row
+    height = height or max(170, n_rows * cells + (n_rows - 1) * gap + top + 30)
+    plot = height - top - 30  # less the top and bottom margins
+    x_domains = _domains(per_row, _step_gap(per_row))
     y_domains = [[max(0.0, 1 - ((r + 1) * cells + r * gap) / plot),
                   1 - r * (cells + gap) / plot] for r in range(n_rows)]
     data, annotations = [], []
-    layout = _base_layout(height, showlegend=False, margin={"l": 140, "r": 10, "t": 24, "b": 30})
+    layout = _base_layout(height, showlegend=False, margin={"l": 140, "r": 10, "t": top, "b": 30})
     for i, (title, values, reach) in enumerate(panels):
         axis = "" if i == 0 else str(i + 1)
         x_dom, y_dom = x_domains[i % per_row], y_domains[i // per_row]
@@ -189,6 +199,21 @@ def step_figure(before, gradient, change, after, row_names, col_names, *, lr: fl
                             "yref": "paper", "showarrow": False, "yanchor": "bottom"})
     layout["annotations"] = annotations
     return {"data": data, "layout": layout}
+
+
+def _step_per_row(col_names) -> int:
+    return 4 if len(col_names) <= 2 else 2
+
+
+def _step_gap(per_row: int) -> float:
+    return 0.03 if per_row == 4 else 0.06
+
+
+def step_figure_width(col_names) -> int:
+    """The fewest pixels ``step_figure`` needs for these columns without text overlapping."""
+    per_row = _step_per_row(col_names)
+    panel = max(STEP_TITLE, STEP_CELL * len(col_names))
+    return int(STEP_ROW_NAMES + per_row * panel / (1 - (per_row - 1) * _step_gap(per_row)))
 
 
 def trajectory_figure(p_label, class_name: str, *, palette=PALETTES["classic"],

@@ -58,6 +58,8 @@ def _scene_title(text: str) -> dict:
 
 # The camera a little further out than plotly's default, so that the axis titles fit.
 SCENE_EYE = {"x": 1.7, "y": -1.7, "z": 1.2}
+# The warped plane's cube, nearer: from SCENE_EYE it filled a third of its chart's width.
+WARP_EYE = {"x": 1.5, "y": -1.5, "z": 1.05}
 
 
 def _png(rgba) -> str:
@@ -276,7 +278,10 @@ def landscape_figure(xs, ys, loss, *, path=None, path_loss=None, path_labels=Non
                      "hovertemplate": f"lowest on this grid: {shown[j, i]:.4g}<extra></extra>",
                      "marker": {"symbol": "diamond", "size": 12, "color": "white",
                                 "line": {"width": 2, "color": "#111"}}})
-    layout = _layout(height, title={"text": title, "x": 0.02},
+    # Room below for the tick labels and the axis title, which projector mode's larger type
+    # ran together in 40 pixels.
+    margin = {"l": 50, "r": 20, "t": 36 if title else 16, "b": 50}
+    layout = _layout(height, title={"text": title, "x": 0.02}, margin=margin,
                      xaxis={"title": _title(axis_titles[0]),
                             "range": [float(xs[0]), float(xs[-1])]},
                      yaxis={"title": _title(axis_titles[1]),
@@ -429,17 +434,21 @@ def warped_figure(lines, points, labels, *, task: str, palette=PALETTES["classic
         data = [{"type": "scatter3d", **line, "x": flat[:, 0], "y": flat[:, 1], "z": flat[:, 2]},
                 {"type": "scatter3d", **dots, "x": points[:, 0], "y": points[:, 1],
                  "z": points[:, 2]}]
-        scene = {name: {"title": _scene_title(text), "nticks": 5}
+        # Few, small tick labels: larger ones (projector mode's) piled onto the axis titles.
+        scene = {name: {"title": _scene_title(text), "nticks": 4, "tickfont": {"size": 11}}
                  for name, text in zip(("xaxis", "yaxis", "zaxis"), axis_titles)}
-        scene["camera"] = {"eye": SCENE_EYE}
+        scene["camera"] = {"eye": WARP_EYE}
         # True proportions, but no axis under half the longest: a direction with 1 % of the
         # spread drew a flat pancake whose tick labels and title piled up on each other.
         spread = np.nanmax(flat, axis=0) - np.nanmin(flat, axis=0) + 1e-9
         ratio = np.maximum(spread / spread.max(), 0.5)
         scene["aspectmode"] = "manual"
         scene["aspectratio"] = {name: float(r) for name, r in zip("xyz", ratio)}
-        return {"data": data, "layout": _layout(height, scene=scene,
-                                                title={"text": title, "x": 0.02})}
+        # The scene fills the figure: narrow margins, the key above it.
+        return {"data": data, "layout": _layout(
+            height, scene=scene, title={"text": title, "x": 0.02},
+            margin={"l": 0, "r": 0, "t": 36 if title else 0, "b": 10},
+            legend={"orientation": "h", "x": 0, "y": 1, "yanchor": "bottom"})}
     data = [{"type": "scatter", **line, "x": flat[:, 0], "y": flat[:, 1]},
             {"type": "scattergl", **dots, "x": points[:, 0], "y": points[:, 1]}]
     reach = np.nanmax(np.abs(np.concatenate([flat, points])), axis=0) * 1.05 + 1e-6
@@ -502,46 +511,54 @@ def loss_explorer_curves(y: int, p: np.ndarray) -> dict:
     return curves
 
 
-def loss_explorer_figure(x, curves: dict, *, x_title="predicted probability p of class 1",
-                         marker=None, colours=RUN_COLOURS["classic"], height=360) -> dict:
-    """Three panels over ``x``: the loss, its gradient dL/dp, and dL/dz, one line per loss.
+EXPLORER_TITLES = ("the loss", "dL/dp: its slope in p", "dL/dz: reaches the weights")
 
-    ``marker``: an x value to mark with a vertical line (the value the learner picked).
+
+def loss_explorer_figures(x, curves: dict, *, x_title="predicted probability p of class 1",
+                          marker=None, colours=RUN_COLOURS["classic"], height=300) -> list:
+    """Three figures over ``x``: the loss, its gradient dL/dp, and dL/dz, one line per loss.
+
+    Three figures, not three panels of one: side by side on a wide page, one under another on
+    a phone (the page puts them in stacking columns), where three panels in one figure ran
+    their titles into each other. No legend: the page draws one key for all three
+    (``explorer_key_html``). ``marker``: an x value to mark with a vertical line (the value the
+    learner picked).
     """
     x = _f32(x)
-    titles = ("the loss", "dL/dp: its slope in p", "dL/dz: reaches the weights")
     # dL/dp runs to -1/p: the axis reaches the marked point's values (the table's), up to 1e3.
     reach = 12.0
     if marker is not None:
         at = [abs(float(np.interp(marker, x, values[1]))) for values in curves.values()]
         reach = min(max(reach, 1.15 * max(at, default=0.0)), 1e3)
     ranges = ([0, 5], [-reach, reach], [-1.1, 1.1])
-    data = []
-    layout = _layout(height, hovermode="x unified", margin={"l": 40, "r": 10, "t": 70, "b": 45},
-                     legend={"orientation": "h", "x": 0, "y": 1.2, "yanchor": "bottom"})
-    domains = [[0.0, 0.3], [0.35, 0.65], [0.7, 1.0]]
-    annotations = []
-    for panel, (title, yrange, domain) in enumerate(zip(titles, ranges, domains)):
-        ax = "" if panel == 0 else str(panel + 1)
-        for (name, values), colour in zip(curves.items(), colours):
-            data.append({"type": "scatter", "mode": "lines", "name": EXPLORER_LABELS[name],
-                         "x": x, "y": _f32(np.clip(values[panel], -1e3, 1e3)),
-                         "line": {"color": colour, "width": 2.5},
-                         "xaxis": f"x{ax}", "yaxis": f"y{ax}", "legendgroup": name,
-                         "showlegend": panel == 0,
-                         "hovertemplate": f"{EXPLORER_LABELS[name]}: %{{y:.4g}}<extra></extra>"})
-        layout[f"xaxis{ax}"] = {"domain": domain, "anchor": f"y{ax}", "title": _title(x_title)}
-        layout[f"yaxis{ax}"] = {"anchor": f"x{ax}", "range": yrange, "zeroline": True}
-        annotations.append({"text": f"<b>{title}</b>", "x": sum(domain) / 2, "y": 1.02,
-                            "xref": "paper", "yref": "paper", "showarrow": False,
-                            "xanchor": "center", "yanchor": "bottom", "font": {"size": 13}})
-    layout["annotations"] = annotations
-    if marker is not None:
-        layout["shapes"] = [{"type": "line", "xref": f"x{'' if i == 0 else i + 1}",
-                             "yref": "paper", "x0": marker, "x1": marker, "y0": 0, "y1": 1,
-                             "line": {"color": "#555", "dash": "dot", "width": 1}}
-                            for i in range(3)]
-    return {"data": data, "layout": layout}
+    figures = []
+    for panel, (title, yrange) in enumerate(zip(EXPLORER_TITLES, ranges)):
+        data = [{"type": "scatter", "mode": "lines", "name": EXPLORER_LABELS[name], "x": x,
+                 "y": _f32(np.clip(values[panel], -1e3, 1e3)),
+                 "line": {"color": colour, "width": 2.5},
+                 "hovertemplate": f"{EXPLORER_LABELS[name]}: %{{y:.4g}}<extra></extra>"}
+                for (name, values), colour in zip(curves.items(), colours)]
+        layout = _layout(height, hovermode="x unified", showlegend=False,
+                         margin={"l": 45, "r": 10, "t": 36, "b": 45},
+                         title={"text": f"<b>{title}</b>", "x": 0.5, "xanchor": "center"},
+                         xaxis={"title": _title(x_title)},
+                         yaxis={"range": yrange, "zeroline": True})
+        if marker is not None:
+            layout["shapes"] = [{"type": "line", "xref": "x", "yref": "paper", "x0": marker,
+                                 "x1": marker, "y0": 0, "y1": 1,
+                                 "line": {"color": "#555", "dash": "dot", "width": 1}}]
+        figures.append({"data": data, "layout": layout})
+    return figures
+
+
+def explorer_key_html(colours=RUN_COLOURS["classic"]) -> str:
+    """The three figures' one key, as HTML: a coloured line before each loss's name. Page text
+    wraps to any width, where a Plotly legend above three narrow panels did not."""
+    items = [f'<span style="white-space: nowrap; margin-right: 1.2em;"><span style="display: '
+             f'inline-block; width: 1.6em; height: 0.2em; vertical-align: middle; margin-right: '
+             f'0.4em; background: {colour};"></span>{label}</span>'
+             for label, colour in zip(EXPLORER_LABELS.values(), colours)]
+    return "<div>" + "".join(items) + "</div>"
 
 
 # -- replay ----------------------------------------------------------------------------------------

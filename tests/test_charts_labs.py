@@ -199,18 +199,24 @@ def test_loss_explorer_gradients_are_the_slopes_of_the_losses():
         np.testing.assert_allclose(got, (up - down) / (2 * h), rtol=1e-5)
 
 
-def test_loss_explorer_figure_has_three_panels():
+def test_loss_explorer_draws_three_figures_of_three_lines():
     p = np.linspace(0.01, 0.99, 50)
-    fig = _valid(charts_labs.loss_explorer_figure(p, charts_labs.loss_explorer_curves(1, p),
-                                                  marker=0.2))
-    assert len(fig["data"]) == 9
-    assert {t["yaxis"] for t in fig["data"]} == {"y", "y2", "y3"}
-    assert [s["x0"] for s in fig["layout"]["shapes"]] == [0.2] * 3
+    curves = charts_labs.loss_explorer_curves(1, p)
+    figures = [_valid(f) for f in charts_labs.loss_explorer_figures(p, curves, marker=0.2)]
+    assert [len(f["data"]) for f in figures] == [3, 3, 3]
+    for panel, fig in enumerate(figures):
+        for trace, values in zip(fig["data"], curves.values()):
+            np.testing.assert_allclose(trace["y"], np.clip(values[panel], -1e3, 1e3), rtol=1e-6)
+    assert [[s["x0"] for s in f["layout"]["shapes"]] for f in figures] == [[0.2]] * 3
     # At p = 0.05 for y = 1, cross-entropy's slope is -1/p = -20: the axis reaches it.
-    fig = charts_labs.loss_explorer_figure(p, charts_labs.loss_explorer_curves(1, p), marker=0.05)
-    low, high = fig["layout"]["yaxis2"]["range"]
+    figures = charts_labs.loss_explorer_figures(p, curves, marker=0.05)
+    low, high = figures[1]["layout"]["yaxis"]["range"]
     assert low <= -20 and high >= 20
-    assert {a["xanchor"] for a in fig["layout"]["annotations"]} == {"center"}
+    # One key for the three, naming each loss in its line's colour.
+    key = charts_labs.explorer_key_html(("#111111", "#222222", "#333333"))
+    for label, colour in zip(charts_labs.EXPLORER_LABELS.values(), ("#111111", "#222222",
+                                                                    "#333333")):
+        assert f"{colour};\"></span>{label}" in key
 
 
 def test_epoch_marker_on_both_panels_of_a_loss_figure():

@@ -274,8 +274,8 @@ def test_the_loss_explorer_table_and_its_lesson():
     assert float(table.loc["Mean squared error"].iloc[2]) == pytest.approx(
         2 * (0.05 - 1) * 0.05 * 0.95, abs=1e-4)
     assert at.warning and "confident mistake" in at.warning[0].value
-    figure = json.loads(at.get("plotly_chart")[0].proto.spec)
-    assert len(figure["data"]) == 9
+    figures = [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+    assert [len(f["data"]) for f in figures] == [3, 3, 3]
     at.radio(key="labs.losses.y").set_value(0).run()
     assert not at.warning and at.success  # p = 0.05 for a 0 is right, and sure of it
     assert float(at.table[0].value.loc["Hinge (for contrast)"].iloc[0]) == 0.0

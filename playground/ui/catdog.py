@@ -395,8 +395,9 @@ def show_step(step: teaching.Step, current: StepCopy, trainer: Trainer, palette)
         fig = charts_catdog.step_figure(step.before[i], step.gradient[i], step.change[i],
                                         step.after[i], rows, cols, lr=step.lr, palette=palette)
         # A grid of numbered cells: larger type would not fit in the cells.
-        views.static_chart(fig, key=f"catdog.step.layer{i}", projector=False,
-                           config={"displayModeBar": False})
+        views.wide_chart(fig, key=f"catdog.step.layer{i}", projector=False,
+                         min_width=charts_catdog.step_figure_width(cols),
+                         config={"displayModeBar": False})
     st.caption("Before and after share one colour scale. One step moves a weight by lr × its "
                "gradient, often too little to see at three digits: the change panel shows it.")
     show_readable_step(step)

@@ -5,6 +5,7 @@ Each function reads a Run and draws one view; the figures themselves come from p
 
 from __future__ import annotations
 
+import re
 import time
 
 import numpy as np
@@ -72,6 +73,21 @@ def static_chart(figure, key: str, *, projector: bool = True, **kwargs) -> None:
     if projector and display()["projector"]:
         figure = projector_figure(figure if isinstance(figure, dict) else figure.to_plotly_json())
     st.plotly_chart(figure, key=key, **kwargs)
+
+
+def wide_chart(figure, key: str, *, min_width: int, **kwargs) -> None:
+    """A static chart that needs ``min_width`` pixels (a grid of panels with numbers or labels
+    in every cell): as wide as its column when that is wider, else that wide and scrolled
+    sideways within its column, so that nothing overlaps on a phone.
+
+    A container (class ``st-key-wide-<key>``) scrolls; a style for this chart alone sets its
+    element's minimum width (an st.html of a style only takes no room on the page).
+    """
+    name = "wide-" + re.sub(r"[^A-Za-z0-9_-]", "-", key)
+    st.html(f"<style>.st-key-{name} {{ overflow-x: auto; }} .st-key-{name} > "
+            f"[data-testid=\"stElementContainer\"] {{ min-width: {int(min_width)}px; }}</style>")
+    with st.container(key=name):
+        static_chart(figure, key=key, **kwargs)
 
 
 def predicted_classes(trainer, X):
