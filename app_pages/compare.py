@@ -5,6 +5,7 @@ import streamlit as st
 from playground import compare
 from playground.datasets import DATASETS
 from playground.scopes import PAGES
+from playground.text import md_escape
 from playground.ui import compare_page, state
 
 st.title("Compare runs")
@@ -16,7 +17,8 @@ trainer = train_run.trainer
 n_train = len(trainer.X_train)
 
 with st.container(border=True):
-    st.markdown(f"**Base settings: the Train page's run** — {compare.describe(base)}")
+    # md_escape: a CSV run's description names its columns, the user's text.
+    st.markdown(f"**Base settings: the Train page's run** — {md_escape(compare.describe(base))}")
     st.page_link(PAGES["train"].script, label="Change them on the Train page",
                  icon=":material/tune:")
     left, middle, right = st.columns([2, 4, 2], vertical_alignment="bottom")

@@ -12,6 +12,7 @@ import time
 import streamlit as st
 
 from playground import charts_labs, compare
+from playground.text import md_escape, plotly_escape
 from playground.ui import live, state, views
 from playground.ui.live_chart import live_chart
 
@@ -94,7 +95,8 @@ def sweep_live(draw) -> None:
 def overlay(runs, *, column: str, log_y: bool, target: float, key: str) -> None:
     """Every entry's ``column`` (train_loss, test_loss, test_accuracy ...) over epochs."""
     colours = charts_labs.run_colours(views.display()["palette"])
-    lines = [{"label": e.label, "epoch": e.trainer.history["epoch"],
+    # Labels are chart text (Plotly reads HTML in them) and name a CSV run's columns.
+    lines = [{"label": plotly_escape(e.label), "epoch": e.trainer.history["epoch"],
               "values": e.trainer.history[column], "colour": colours[k % len(colours)],
               "dash": "dot" if e.pinned else "solid", "diverged_at": compare.diverged_at(e.trainer)}
              for k, e in enumerate(runs) if column in e.trainer.history.columns]
@@ -104,7 +106,7 @@ def overlay(runs, *, column: str, log_y: bool, target: float, key: str) -> None:
     live_chart(fig, key=key, height=340)
     missing = [e.label for e in runs if column not in e.trainer.history.columns]
     if missing:  # pinned runs of another kind of task (accuracy and R² do not mix)
-        st.caption(f"Not on this chart: {', '.join(missing)}, which "
+        st.caption(f"Not on this chart: {md_escape(', '.join(missing))}, which "
                    f"{'has' if len(missing) == 1 else 'have'} no {column.replace('_', ' ')}.")
 
 
@@ -135,7 +137,7 @@ def _boundary_grid_figure(runs):
         t = entry.trainer
         grid = t.grid(BOUNDARY_RESOLUTION)
         at = compare.diverged_at(t)
-        panels.append({"title": entry.label, "xs": grid.xs, "ys": grid.ys, "values": grid.values,
+        panels.append({"title": plotly_escape(entry.label), "xs": grid.xs, "ys": grid.ys, "values": grid.values,
                        "points": (t.dataset.X_train[:, :2], t.dataset.y_train),
                        "colour": colours[k % len(colours)], "task": t.task,
                        "note": f"diverged at epoch {at}" if at else None})
