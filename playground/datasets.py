@@ -704,7 +704,7 @@ def read_csv_rows(data: bytes, *, max_bytes: int = 5_000_000, max_columns: int =
     if re.match(r"sep=,[ \t]*\n", text):  # Excel's separator hint (its ';' spelling is refused)
         text = text[text.index("\n"):]  # a blank line now: the lines keep their numbers
         notes.append(SEP_NOTE)
-    reader = csv.reader(io.StringIO(text))
+    reader = csv.reader(io.StringIO(_fewer_blank_lines(text, max_rows)))
     try:
         header = next(row for row in reader if row)
     except StopIteration:
@@ -747,6 +747,19 @@ def read_csv_rows(data: bytes, *, max_bytes: int = 5_000_000, max_columns: int =
     if index or trailing:
         rows = [row[int(index):stop] for row in rows]
     return CsvRows(tuple(header[int(index):stop]), rows, tuple(notes))
+
+
+def _fewer_blank_lines(text: str, max_rows: int) -> str:
+    """``text`` with runs of blank lines made one, when it holds more of them than rows.
+
+    The reader passes a blank line over at Python speed (5 MB of them took 1.5 s of CPU, twice
+    per upload); this is C speed. Normal files are read as they are: the line numbers the
+    reader's own errors quote (rare: a stray quote) are then the file's. A quoted cell's blank
+    lines are collapsed too, but such a cell is never a number or a class name.
+    """
+    if text.count("\n\n") <= max_rows:
+        return text
+    return re.sub(r"\n\n+", "\n", text)
 
 
 def _rows_with_data(reader, skipped: list):
