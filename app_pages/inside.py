@@ -61,7 +61,10 @@ def draw(run: state.Run) -> None:
            "training points spread most (PCA)")
     fig = charts_labs.warped_figure(lines, points, trainer.dataset.y_train, task=trainer.task,
                                     palette=palette, axis_titles=titles, boundary=boundary,
-                                    zrange=inside.colour_range(trainer))
+                                    zrange=inside.colour_range(trainer),
+                                    # A projector's screen is wide: the cube can come nearer.
+                                    eye=charts_labs.WARP_EYE if views.display()["projector"]
+                                    else charts_labs.SCENE_EYE)
     live_chart(fig, key="labs.inside.warped", height=fig["layout"]["height"])
     st.caption(f"Every grey line was a straight line of the input plane; {how}. The layer "
                "stretches and folds the plane until the classes can be cut apart"

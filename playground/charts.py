@@ -128,6 +128,9 @@ def boundary_figure(xs, ys, values, task, *, palette=PALETTES["classic"], discre
                                  "showgrid": False, "zeroline": False})
     if equal_axes:
         layout["yaxis"].update(scaleanchor="x", scaleratio=1)
+    # One row of keys: by default Plotly stacks a legend group (the classes) in a column of
+    # its own, three lines high for three classes, which shrank the plot under it.
+    layout["legend"] = {**layout.get("legend", {}), "traceorder": "normal"}
     if title:
         # The legend sits on the plot's top edge: the title goes on a line of its own above it
         # (at the default place the two overlap).

@@ -58,7 +58,8 @@ def _scene_title(text: str) -> dict:
 
 # The camera a little further out than plotly's default, so that the axis titles fit.
 SCENE_EYE = {"x": 1.7, "y": -1.7, "z": 1.2}
-# The warped plane's cube, nearer: from SCENE_EYE it filled a third of its chart's width.
+# The warped plane's cube, nearer, for wide charts (projector mode): from SCENE_EYE it filled a
+# third of a 1280-pixel screen's width.
 WARP_EYE = {"x": 1.5, "y": -1.5, "z": 1.05}
 
 
@@ -404,7 +405,7 @@ def thumbnails_figure(rows: list, *, palette=PALETTES["classic"], cell_px=None,
 
 def warped_figure(lines, points, labels, *, task: str, palette=PALETTES["classic"],
                   axis_titles=("h1", "h2"), boundary=None, height=460, title="",
-                  zrange=(-1, 1)) -> dict:
+                  zrange=(-1, 1), eye=SCENE_EYE) -> dict:
     """The input plane as a hidden layer sees it: grid lines and data mapped into its space.
 
     Parameters
@@ -414,6 +415,8 @@ def warped_figure(lines, points, labels, *, task: str, palette=PALETTES["classic
     dims : 2 draws a plane, 3 a 3-D scene (from the arrays' last axis)
     boundary : optional (w, b) with w of shape (2,): the straight line w . h + b = 0 the
         next (output) layer draws in this 2-D space.
+    eye : the 3-D camera. Plotly fits a scene to its height, so a nearer one (WARP_EYE) fills
+        a wide chart but cuts the sides off a chart narrower than it is tall (a phone's).
     """
     lines, points = np.asarray(lines, np.float32), np.asarray(points, np.float32)
     dims = lines.shape[-1]
@@ -437,7 +440,7 @@ def warped_figure(lines, points, labels, *, task: str, palette=PALETTES["classic
         # Few, small tick labels: larger ones (projector mode's) piled onto the axis titles.
         scene = {name: {"title": _scene_title(text), "nticks": 4, "tickfont": {"size": 11}}
                  for name, text in zip(("xaxis", "yaxis", "zaxis"), axis_titles)}
-        scene["camera"] = {"eye": WARP_EYE}
+        scene["camera"] = {"eye": eye}
         # True proportions, but no axis under half the longest: a direction with 1 % of the
         # spread drew a flat pancake whose tick labels and title piled up on each other.
         spread = np.nanmax(flat, axis=0) - np.nanmin(flat, axis=0) + 1e-9
