@@ -36,6 +36,15 @@ def test_xor_is_learned_without_hidden_layer_given_the_product_feature():
     assert trainer.history.last()["test_accuracy"] >= 0.95
 
 
+def test_the_default_spiral_bends_within_three_hundred_epochs():
+    # What a first-time learner sees on Play: the page draws ~10 frames of 10 epochs a second
+    # alone (bench/bench_classroom.py), so 300 epochs are about 3 s in Chromium; the boundary
+    # must have turned into a spiral by then, not still be a straight split (about 0.6).
+    trainer = _train(epochs=300)
+    assert trainer.config.dataset == "spiral"
+    assert trainer.history.last()["test_accuracy"] >= 0.8
+
+
 @pytest.mark.parametrize("dataset", ["moons", "circle"])
 def test_moons_and_circles_are_learned_by_a_small_net(dataset):
     trainer = _train(dataset=dataset, noise=0.1, hidden=(8,), optimizer="adam", lr=0.01,
