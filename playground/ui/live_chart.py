@@ -94,7 +94,10 @@ def _payload(figure, key: str, height: int, projector: bool) -> bytes:
     busy server then skips encoding it again. Kept per session and per chart, with the figure
     itself, so an id is never mistaken for another figure's.
     """
-    made = st.session_state.setdefault("_live_chart_payloads", {})
+    made = state.get("live_chart", "payloads")
+    if made is None:
+        made = {}
+        state.put("live_chart", "payloads", made)
     last = made.get(key)
     if last is not None and last[0] is figure and last[1] == (height, projector):
         return last[2]
@@ -202,15 +205,13 @@ def _plotly_js_url() -> str:
     makes a new one per test). Declaring it again on every chart cost about a tenth of a
     frame's drawing on a busy server (py-spy under bench/bench_classroom.py).
     """
+    global _plotly_url
     runtime = Runtime.instance() if Runtime.exists() else None
-    known = _PLOTLY_URLS.get(id(runtime))
-    if runtime is not None and known is not None and known[0] is runtime:
-        return known[1]
+    if runtime is not None and _plotly_url[0] is runtime:
+        return _plotly_url[1]
     served = components_v1.declare_component("plotly_js", path=str(_PLOTLY_DIR))
-    url = (served.url or f"component/{served.name}/") + "plotly.min.js"
-    _PLOTLY_URLS.clear()  # one runtime at a time: forget the ones before
-    _PLOTLY_URLS[id(runtime)] = (runtime, url)
-    return url
+    _plotly_url = (runtime, (served.url or f"component/{served.name}/") + "plotly.min.js")
+    return _plotly_url[1]
 
 
-_PLOTLY_URLS: dict = {}  # id(runtime) -> (runtime, url)
+_plotly_url: tuple = (None, "")  # (the runtime it was declared in, the URL)
