@@ -739,37 +739,34 @@ def test_an_upload_is_read_once_not_on_every_rerun(monkeypatch):
     assert not at.error and calls.count("read_table") == 3 and calls.count("sniff") == 1
 
 
-def test_a_pinned_run_of_hostile_csv_columns_is_shown_escaped_on_the_compare_page():
-    # A pinned run's label names its CSV columns: the user's text, in the curves' legend.
+def _trained_on_the_hostile_csv():
+    """A page whose run trained two Steps on the hostile CSV, and the state to keep."""
     at, _ = _trained()
     _upload(at, "train.csv_upload", "hostile.csv", _hostile_csv(), "text/csv")
     at.button(key="train.csv_use").click().run()
     _step(at, 2)
-    kept = _state(at)
+    return at, _state(at)
+
+
+def test_a_pinned_run_of_hostile_csv_columns_is_shown_escaped_on_the_compare_page():
+    # A pinned run's label names its CSV columns: the user's text, in the curves' legend.
+    at, kept = _trained_on_the_hostile_csv()
     at.switch_page("app_pages/compare.py").run()
     at.button(key="labs.compare.pin").click().run()
     assert not at.exception and not at.error, _errors(at)
     pinned = at.session_state["labs.pinned"]
     assert len(pinned) == 1 and HOSTILE[3] in pinned[0].label  # kept as the text it is
     _assert_escaped(at, "compare page")
-    assert plotly_escape_of(HOSTILE[3]) in _chart_texts(at)  # shown, as text
+    assert text.plotly_escape(HOSTILE[3]) in _chart_texts(at)  # shown, as text
     at.switch_page("app_pages/train.py").run()
     assert _state(at) == kept
-
-
-def plotly_escape_of(name):
-    return text.plotly_escape(name)
 
 
 def test_every_page_shows_a_hostile_csv_runs_names_escaped():
     # The run trained on the hostile CSV is what the other pages show (Replay, Inside, the
     # landscape, Compare's base settings): no page may render its names as Markdown or HTML.
     from playground.scopes import PAGES
-    at, _ = _trained()
-    _upload(at, "train.csv_upload", "hostile.csv", _hostile_csv(), "text/csv")
-    at.button(key="train.csv_use").click().run()
-    _step(at, 2)
-    kept = _state(at)
+    at, kept = _trained_on_the_hostile_csv()
     for page in PAGES.values():
         at.switch_page(page.script).run()
         assert not at.exception, (page.script, at.exception)

@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import pytest
 
-from browser_support import REPO_ROOT, launch_chromium, serve_app
-from test_e2e_layout import MEASURE, SIZES, open_page, problems, settle
+from browser_support import REPO_ROOT
+# The layout test's fixtures too: one server, one browser, a page per window size.
+from test_e2e_layout import (MEASURE, SIZES, browser_and_url, open_page, pages,  # noqa: F401
+                             problems, settle)
 
 pytestmark = pytest.mark.browser
-playwright = pytest.importorskip("playwright.sync_api")
+pytest.importorskip("playwright.sync_api")
 
 PLOT = ".js-plotly-plot .main-svg"
 
@@ -71,30 +73,6 @@ WIDTHS = """() => {
   }
   return {document: document.documentElement.scrollWidth, out};
 }"""
-
-
-@pytest.fixture(scope="module")
-def browser_and_url():
-    with serve_app("streamlit_app.py") as url, playwright.sync_playwright() as p:
-        browser = launch_chromium(p)
-        yield browser, url
-        browser.close()
-
-
-@pytest.fixture(scope="module")
-def pages(browser_and_url):
-    browser, _ = browser_and_url
-    made = {}
-
-    def page_for(size):
-        if size not in made:
-            width, height = SIZES[size]
-            made[size] = browser.new_context(viewport={"width": width, "height": height}).new_page()
-        return made[size]
-
-    yield page_for
-    for page in made.values():
-        page.context.close()
 
 
 @pytest.mark.parametrize("size", ["phone", "small", "projector"])
