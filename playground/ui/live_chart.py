@@ -25,6 +25,7 @@ Leaves out: events back to Python (clicks, selections); the chart only displays.
 from __future__ import annotations
 
 import base64
+import functools
 import re
 from pathlib import Path
 from typing import Any
@@ -205,13 +206,15 @@ def _plotly_js_url() -> str:
     makes a new one per test). Declaring it again on every chart cost about a tenth of a
     frame's drawing on a busy server (py-spy under bench/bench_classroom.py).
     """
-    global _plotly_url
     runtime = Runtime.instance() if Runtime.exists() else None
-    if runtime is not None and _plotly_url[0] is runtime:
-        return _plotly_url[1]
+    return _declared_plotly_js(runtime) if runtime is not None else _declare_plotly_js()
+
+
+@functools.lru_cache(maxsize=1)
+def _declared_plotly_js(runtime) -> str:
+    return _declare_plotly_js()
+
+
+def _declare_plotly_js() -> str:
     served = components_v1.declare_component("plotly_js", path=str(_PLOTLY_DIR))
-    _plotly_url = (runtime, (served.url or f"component/{served.name}/") + "plotly.min.js")
-    return _plotly_url[1]
-
-
-_plotly_url: tuple = (None, "")  # (the runtime it was declared in, the URL)
+    return (served.url or f"component/{served.name}/") + "plotly.min.js"
